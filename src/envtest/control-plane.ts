@@ -5,6 +5,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { configForContext } from '../clientcmd/load.js';
+import type { Kubeconfig } from '../clientcmd/types.js';
+import type { Config } from '../rest/config.js';
 import { createCredentials, tokenAuthFile, UNPRIVILEGED_USER } from './certs.js';
 import { registerForCleanup, removeDirsSync, unregisterFromCleanup } from './cleanup.js';
 import { ControlPlaneStartError } from './errors.js';
@@ -63,8 +66,10 @@ export interface ControlPlaneServer {
 export interface ControlPlane {
   /** Path of the kubeconfig (contexts `envtest` (current), `envtest-cert`, `envtest-user`). */
   kubeconfigPath: string;
-  /** The kubeconfig as an object. */
-  config: KubeconfigFile;
+  /** A rest Config for the admin (token) user: pass it to clients. */
+  config: Config;
+  /** The written kubeconfig as an object. */
+  kubeconfig: KubeconfigFile;
   server: ControlPlaneServer;
   /** Kills kube-apiserver and etcd and removes the temp dirs. Safe to call twice. */
   stop(): Promise<void>;
@@ -182,13 +187,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       timeoutMs: options.startTimeoutMs ?? 120_000,
     });
 
-    const config = buildKubeconfig(url, caData, creds);
+    const kubeconfig = buildKubeconfig(url, caData, creds);
     const kubeconfigPath = join(dir, 'kubeconfig');
-    await writeFile(kubeconfigPath, kubeconfigYaml(config), { mode: 0o600 });
+    await writeFile(kubeconfigPath, kubeconfigYaml(kubeconfig), { mode: 0o600 });
+    const { config } = configForContext(kubeconfig as Kubeconfig, {}, kubeconfigPath);
     log(`envtest: kube-apiserver ${version} ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
       kubeconfigPath,
       config,
+      kubeconfig,
       server: {
         url,
         host: '127.0.0.1',

@@ -3,9 +3,10 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown> = []): void {
     let passed = 0;
-    let failed = 0;
+    // Errors outside any test (a crashed setup, an unhandled rejection) count as failures.
+    let failed = unhandledErrors.length;
     let skipped = 0;
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {

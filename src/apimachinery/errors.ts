@@ -1,0 +1,179 @@
+// Typed API errors: a StatusError carries the apiserver's Status; predicates classify it the way
+// client-go's k8s.io/apimachinery/pkg/api/errors does (by reason first, by HTTP code when the
+// reason is unknown).
+import type { Status } from './meta.js';
+
+/** Reasons the apiserver puts in a failure Status. */
+export const StatusReason = {
+  Unknown: '',
+  Unauthorized: 'Unauthorized',
+  Forbidden: 'Forbidden',
+  NotFound: 'NotFound',
+  AlreadyExists: 'AlreadyExists',
+  Conflict: 'Conflict',
+  Gone: 'Gone',
+  Invalid: 'Invalid',
+  ServerTimeout: 'ServerTimeout',
+  Timeout: 'Timeout',
+  TooManyRequests: 'TooManyRequests',
+  BadRequest: 'BadRequest',
+  MethodNotAllowed: 'MethodNotAllowed',
+  NotAcceptable: 'NotAcceptable',
+  RequestEntityTooLarge: 'RequestEntityTooLarge',
+  UnsupportedMediaType: 'UnsupportedMediaType',
+  InternalError: 'InternalError',
+  Expired: 'Expired',
+  ServiceUnavailable: 'ServiceUnavailable',
+} as const;
+
+/**
+ * An error answered by the apiserver, with its Status.
+ *
+ * @example
+ * try { await cs.coreV1.pods('ns').get('x'); } catch (e) { if (isNotFound(e)) ...; }
+ */
+export class StatusError extends Error {
+  override readonly name = 'StatusError';
+  /** The Status the server sent (or one built from the HTTP code). */
+  readonly status: Status;
+
+  constructor(status: Status) {
+    super(status.message || `the server responded with HTTP ${status.code ?? 'error'}`);
+    this.status = { apiVersion: 'v1', kind: 'Status', status: 'Failure', ...status };
+  }
+
+  /** HTTP status code. */
+  get code(): number {
+    return this.status.code ?? 0;
+  }
+
+  /** The Status reason ('' when unknown). */
+  get reason(): string {
+    return this.status.reason ?? '';
+  }
+}
+
+const genericMessages: Record<number, [string, string]> = {
+  400: [StatusReason.BadRequest, 'the server rejected our request for an unknown reason'],
+  401: [StatusReason.Unauthorized, 'the server has asked for the client to provide credentials'],
+  403: [StatusReason.Forbidden, 'the server does not allow access to the requested resource'],
+  404: [StatusReason.NotFound, 'the server could not find the requested resource'],
+  405: [StatusReason.MethodNotAllowed, 'the server does not allow this method on the requested resource'],
+  406: [StatusReason.NotAcceptable, 'the server was unable to respond with a content type that the client supports'],
+  409: [StatusReason.Conflict, 'the server reported a conflict'],
+  410: [StatusReason.Gone, 'the server no longer has the requested resource'],
+  413: [StatusReason.RequestEntityTooLarge, 'the server has rejected the request because it is too large'],
+  415: [StatusReason.UnsupportedMediaType, 'the server does not support the content type of the request'],
+  422: [StatusReason.Invalid, 'the server rejected our request due to an error in our request'],
+  429: [StatusReason.TooManyRequests, 'the server has received too many requests and has asked us to try again later'],
+  503: [StatusReason.ServiceUnavailable, 'the server is currently unable to handle the request'],
+  504: [
+    StatusReason.Timeout,
+    'the server was unable to return a response in the time allotted, but may still be processing the request',
+  ],
+};
+
+/**
+ * Builds a StatusError for a response that carried no Status body, as client-go's generic server
+ * response errors do. `bodySnippet` (already truncated by the caller) is quoted for 5xx errors.
+ *
+ * @example
+ * genericStatusError(404, 'GET', 'pods', 'x');
+ */
+export function genericStatusError(
+  code: number,
+  verb: string,
+  resource = '',
+  name = '',
+  bodySnippet = '',
+  retryAfterSeconds?: number,
+): StatusError {
+  let [reason, message] = genericMessages[code] ?? ['', ''];
+  if (!reason) {
+    if (code >= 500) {
+      reason = StatusReason.InternalError;
+      message = `an error on the server (${JSON.stringify(bodySnippet || 'unknown')}) has prevented the request from succeeding`;
+    } else {
+      message = `the server responded with the status code ${code} but did not return more information`;
+    }
+  }
+  if (resource || name) {
+    const what = name ? `${resource} ${JSON.stringify(name)}` : resource;
+    message = `${message} (${verb.toLowerCase()} ${what})`;
+  }
+  return new StatusError({
+    code,
+    reason,
+    message,
+    details: { name: name || undefined, kind: resource || undefined, retryAfterSeconds },
+  });
+}
+
+/** The Status reason of an error ('' when it is not a StatusError). */
+export function reasonForError(err: unknown): string {
+  return err instanceof StatusError ? err.reason : '';
+}
+
+function codeOf(err: unknown): number {
+  return err instanceof StatusError ? err.code : 0;
+}
+
+function is(reason: string, code: number) {
+  return (err: unknown): boolean => {
+    if (!(err instanceof StatusError)) return false;
+    const r = err.reason;
+    return r === reason || (r === StatusReason.Unknown && err.code === code);
+  };
+}
+
+/** True for 404 / NotFound. @example if (isNotFound(err)) return; */
+export const isNotFound = is(StatusReason.NotFound, 404);
+/** True for AlreadyExists (a create of an existing name). */
+export const isAlreadyExists = (err: unknown): boolean => reasonForError(err) === StatusReason.AlreadyExists;
+/** True for 409 / Conflict (a stale resourceVersion). */
+export const isConflict = is(StatusReason.Conflict, 409);
+/** True for 422 / Invalid. */
+export const isInvalid = is(StatusReason.Invalid, 422);
+/** True for 410 / Gone. */
+export const isGone = is(StatusReason.Gone, 410);
+/** True for reason Expired (e.g. a too old resourceVersion). */
+export const isResourceExpired = (err: unknown): boolean => reasonForError(err) === StatusReason.Expired;
+/** True for 403 / Forbidden. */
+export const isForbidden = is(StatusReason.Forbidden, 403);
+/** True for 401 / Unauthorized. */
+export const isUnauthorized = is(StatusReason.Unauthorized, 401);
+/** True for 400 / BadRequest. */
+export const isBadRequest = is(StatusReason.BadRequest, 400);
+/** True for 405 / MethodNotAllowed. */
+export const isMethodNotSupported = is(StatusReason.MethodNotAllowed, 405);
+/** True for 406 / NotAcceptable. */
+export const isNotAcceptable = is(StatusReason.NotAcceptable, 406);
+/** True for 415 / UnsupportedMediaType. */
+export const isUnsupportedMediaType = is(StatusReason.UnsupportedMediaType, 415);
+/** True for 413 / RequestEntityTooLarge. */
+export const isRequestEntityTooLarge = is(StatusReason.RequestEntityTooLarge, 413);
+/** True for 500 / InternalError. */
+export const isInternalError = is(StatusReason.InternalError, 500);
+/** True for 503 / ServiceUnavailable. */
+export const isServiceUnavailable = is(StatusReason.ServiceUnavailable, 503);
+/** True for 504 / Timeout. */
+export const isTimeout = is(StatusReason.Timeout, 504);
+/** True for reason ServerTimeout. */
+export const isServerTimeout = (err: unknown): boolean => reasonForError(err) === StatusReason.ServerTimeout;
+/** True for reason TooManyRequests or HTTP 429. */
+export const isTooManyRequests = (err: unknown): boolean =>
+  reasonForError(err) === StatusReason.TooManyRequests || codeOf(err) === 429;
+
+/**
+ * Seconds the server asked the client to wait before retrying, or undefined.
+ *
+ * @example
+ * const wait = suggestsClientDelay(err); // 1 for a 429 with Retry-After: 1
+ */
+export function suggestsClientDelay(err: unknown): number | undefined {
+  if (!(err instanceof StatusError)) return undefined;
+  const seconds = err.status.details?.retryAfterSeconds;
+  if (seconds !== undefined && seconds > 0) return seconds;
+  if (err.reason === StatusReason.ServerTimeout || err.reason === StatusReason.Timeout) return seconds ?? 0;
+  return undefined;
+}

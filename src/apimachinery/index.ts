@@ -1,0 +1,6 @@
+// kube-client/apimachinery: layer 1. Meta types, group/version/kind/resource, API errors and the
+// watch primitives. Imports nothing from the other layers.
+export * from './errors.js';
+export * from './meta.js';
+export * from './schema.js';
+export * from './watch/index.js';

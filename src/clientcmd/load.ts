@@ -1,0 +1,317 @@
+// Loading kubeconfigs with client-go's rules: a list of files (KUBECONFIG), the first file to set a
+// cluster/user/context name or current-context wins, missing files in the list are skipped,
+// relative paths are resolved against the file that named them; then the chosen context becomes a
+// rest Config plus its namespace.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import type { Config } from '../rest/config.js';
+import { KubeconfigError } from './errors.js';
+import { inClusterConfig } from './in-cluster.js';
+import type { ConfigOverrides, Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
+
+/** A loaded client configuration. */
+export interface LoadedConfig {
+  /** Ready for restClientFor / Clientset.forConfig. */
+  config: Config;
+  /** The namespace of the context ('default' when it names none). */
+  namespace: string;
+  /** The context used ('' for in-cluster). */
+  context: string;
+  /** The merged kubeconfig. */
+  raw: Kubeconfig;
+}
+
+/** Options of {@link loadKubeConfig}. */
+export interface LoadKubeConfigOptions {
+  /** One file (must exist), or a KUBECONFIG-style list separated by ':'. Default: $KUBECONFIG, then ~/.kube/config. */
+  path?: string;
+  /** Context to use instead of current-context. */
+  context?: string;
+  overrides?: ConfigOverrides;
+}
+
+const PATH_FIELDS_CLUSTER = ['certificate-authority'] as const;
+const PATH_FIELDS_USER = ['client-certificate', 'client-key', 'tokenFile'] as const;
+
+function asList<T>(value: unknown, file: string, field: string): T[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new KubeconfigError(`${field} must be a list`, file, field);
+  return value as T[];
+}
+
+/**
+ * Parses one kubeconfig file's text; relative paths are resolved against `file`'s folder.
+ *
+ * @example
+ * const kc = parseKubeconfig(readFileSync(path, 'utf8'), path);
+ */
+export function parseKubeconfig(text: string, file: string): Kubeconfig {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    const e = err as { linePos?: Array<{ line: number; col: number }> };
+    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
+    throw new KubeconfigError(`not valid YAML${where}`, file);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new KubeconfigError('expected a mapping at the top level', file);
+  const kc = doc as Kubeconfig;
+  const base = dirname(resolve(file));
+  const fix = (p: string | undefined) => (p && !isAbsolute(p) ? join(base, p) : p);
+  for (const [kind, fields] of [
+    ['clusters', PATH_FIELDS_CLUSTER],
+    ['users', PATH_FIELDS_USER],
+  ] as const) {
+    const key = kind === 'clusters' ? 'cluster' : 'user';
+    asList<Record<string, unknown>>(kc[kind], file, kind).forEach((entry, i) => {
+      if (!entry || typeof entry.name !== 'string' || entry.name === '') {
+        throw new KubeconfigError(`${kind}[${i}] has no name`, file, `${kind}[${i}].name`);
+      }
+      const body = entry[key] as Record<string, unknown> | undefined;
+      if (!body || typeof body !== 'object') {
+        throw new KubeconfigError(
+          `${kind}[${i}] ("${entry.name}") has no ${key} section`,
+          file,
+          `${kind}[${i}].${key}`,
+        );
+      }
+      for (const f of fields) if (typeof body[f] === 'string') body[f] = fix(body[f] as string);
+      if (key === 'user') {
+        const exec = body.exec as { command?: string } | undefined;
+        // A command given as a relative path with a slash is resolved like the other paths.
+        if (exec?.command?.includes('/') && !isAbsolute(exec.command)) exec.command = fix(exec.command);
+      }
+    });
+  }
+  asList<Record<string, unknown>>(kc.contexts, file, 'contexts').forEach((entry, i) => {
+    if (!entry || typeof entry.name !== 'string' || entry.name === '') {
+      throw new KubeconfigError(`contexts[${i}] has no name`, file, `contexts[${i}].name`);
+    }
+    if (!entry.context || typeof entry.context !== 'object') {
+      throw new KubeconfigError(
+        `contexts[${i}] ("${entry.name}") has no context section`,
+        file,
+        `contexts[${i}].context`,
+      );
+    }
+  });
+  return kc;
+}
+
+/**
+ * Merges kubeconfigs in precedence order: the first to define a name (or current-context) wins.
+ *
+ * @example
+ * const merged = mergeKubeconfigs([first, second]);
+ */
+export function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
+  const out: Required<Pick<Kubeconfig, 'clusters' | 'users' | 'contexts'>> & Kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [],
+    users: [],
+    contexts: [],
+  };
+  for (const kc of configs) {
+    for (const kind of ['clusters', 'users', 'contexts'] as const) {
+      const list = out[kind] as Array<{ name: string }>;
+      for (const entry of (kc[kind] ?? []) as Array<{ name: string }>) {
+        if (!list.some((e) => e.name === entry.name)) list.push(entry);
+      }
+    }
+    if (!out['current-context'] && kc['current-context']) out['current-context'] = kc['current-context'];
+  }
+  return out;
+}
+
+function decodeData(value: string, file: string, field: string): string {
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(value)) throw new KubeconfigError(`${field} is not valid base64`, file, field);
+  return Buffer.from(value, 'base64').toString('utf8');
+}
+
+/**
+ * Turns one context of a merged kubeconfig into a rest Config and namespace.
+ *
+ * @example
+ * const { config, namespace } = configForContext(merged, 'kind-kind');
+ */
+export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {}, source = ''): LoadedConfig {
+  const contextName = overrides.context || raw['current-context'] || '';
+  const ctxEntry = (raw.contexts ?? []).find((c) => c.name === contextName);
+  if (!contextName) {
+    throw new KubeconfigError(
+      'no context chosen: current-context is not set and no context was given',
+      source,
+      'current-context',
+    );
+  }
+  if (!ctxEntry) throw new KubeconfigError(`context "${contextName}" does not exist`, source, 'contexts');
+  const clusterName = overrides.cluster || ctxEntry.context.cluster || '';
+  const userName = overrides.user || ctxEntry.context.user || '';
+  const clusterEntry = (raw.clusters ?? []).find((c) => c.name === clusterName);
+  if (!clusterEntry && !overrides.server) {
+    throw new KubeconfigError(
+      `cluster "${clusterName}" of context "${contextName}" does not exist`,
+      source,
+      'clusters',
+    );
+  }
+  const userEntry = (raw.users ?? []).find((u) => u.name === userName);
+  if (userName && !userEntry) {
+    throw new KubeconfigError(`user "${userName}" of context "${contextName}" does not exist`, source, 'users');
+  }
+  const cluster: KubeconfigCluster = clusterEntry?.cluster ?? {};
+  const user: KubeconfigUser = userEntry?.user ?? {};
+  const server = overrides.server || cluster.server;
+  if (!server)
+    throw new KubeconfigError(
+      `cluster "${clusterName}" has no server`,
+      source,
+      `clusters["${clusterName}"].cluster.server`,
+    );
+  if (user['auth-provider']) {
+    throw new KubeconfigError(
+      `user "${userName}" uses auth-provider "${user['auth-provider'].name}", which was removed from client-go; use an exec plugin (e.g. kubelogin) instead`,
+      source,
+      `users["${userName}"].user.auth-provider`,
+    );
+  }
+  const f = (name: string) => `users["${userName}"].user.${name}`;
+  const insecure = overrides.insecureSkipTlsVerify ?? cluster['insecure-skip-tls-verify'] ?? false;
+  const config: Config = {
+    host: server,
+    tls: {
+      insecure,
+      serverName: cluster['tls-server-name'],
+      ...(insecure
+        ? {}
+        : {
+            caData: cluster['certificate-authority-data']
+              ? decodeData(
+                  cluster['certificate-authority-data'],
+                  source,
+                  `clusters["${clusterName}"].cluster.certificate-authority-data`,
+                )
+              : undefined,
+            caFile: cluster['certificate-authority'],
+          }),
+      certData: user['client-certificate-data']
+        ? decodeData(user['client-certificate-data'], source, f('client-certificate-data'))
+        : undefined,
+      certFile: user['client-certificate'],
+      keyData: user['client-key-data'] ? decodeData(user['client-key-data'], source, f('client-key-data')) : undefined,
+      keyFile: user['client-key'],
+    },
+    bearerToken: overrides.token || user.token,
+    bearerTokenFile: user.tokenFile,
+    username: user.username,
+    password: user.password,
+    execProvider: user.exec,
+    proxy: cluster['proxy-url'] || undefined,
+  };
+  if (user.exec && !user.exec.command) throw new KubeconfigError('exec has no command', source, f('exec.command'));
+  const hasCert = Boolean(config.tls?.certData || config.tls?.certFile);
+  const hasKey = Boolean(config.tls?.keyData || config.tls?.keyFile);
+  if (hasCert !== hasKey) {
+    throw new KubeconfigError(
+      'a client certificate needs both client-certificate and client-key',
+      source,
+      f(hasCert ? 'client-key' : 'client-certificate'),
+    );
+  }
+  if (user.as || user['as-groups'] || user['as-uid'] || user['as-user-extra']) {
+    config.impersonate = {
+      userName: user.as,
+      uid: user['as-uid'],
+      groups: user['as-groups'],
+      extra: user['as-user-extra'],
+    };
+  }
+  return {
+    config,
+    namespace: overrides.namespace || ctxEntry.context.namespace || 'default',
+    context: contextName,
+    raw,
+  };
+}
+
+/** The kubeconfig files to read: an explicit path (or list), else $KUBECONFIG, else ~/.kube/config. */
+export function kubeconfigPrecedence(
+  path?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { files: string[]; explicit: boolean } {
+  if (path) return { files: path.split(delimiter).filter(Boolean), explicit: !path.includes(delimiter) };
+  if (env.KUBECONFIG) return { files: [...new Set(env.KUBECONFIG.split(delimiter).filter(Boolean))], explicit: false };
+  return { files: [join(homedir(), '.kube', 'config')], explicit: false };
+}
+
+/**
+ * Loads kubeconfig file(s) and returns the Config of the chosen context.
+ *
+ * @example
+ * const { config, namespace } = loadKubeConfig({ context: 'envtest' });
+ * const cs = Clientset.forConfig(config);
+ */
+export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedConfig {
+  const { files, explicit } = kubeconfigPrecedence(options.path);
+  const parsed: Kubeconfig[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) {
+      if (explicit) throw new KubeconfigError('file does not exist', file);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new KubeconfigError(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`, file);
+    }
+    parsed.push(parseKubeconfig(text, file));
+  }
+  if (parsed.length === 0) {
+    throw new KubeconfigError(`no kubeconfig found (looked at ${files.join(', ')})`, '');
+  }
+  const overrides = { ...options.overrides, context: options.context ?? options.overrides?.context };
+  return configForContext(mergeKubeconfigs(parsed), overrides, files.length === 1 ? files[0]! : '');
+}
+
+/**
+ * client-go's BuildConfigFromFlags: the kubeconfig at `kubeconfigPath` (or the default rules)
+ * with `masterUrl` as server override; in-cluster config when both are empty.
+ *
+ * @example
+ * const config = buildConfigFromFlags('', '/root/.kube/config');
+ */
+export function buildConfigFromFlags(masterUrl: string, kubeconfigPath: string): Config {
+  if (!masterUrl && !kubeconfigPath) {
+    try {
+      return inClusterConfig();
+    } catch {
+      // fall back to the default loading rules, as client-go does
+    }
+  }
+  return loadKubeConfig({ path: kubeconfigPath || undefined, overrides: { server: masterUrl || undefined } }).config;
+}
+
+/**
+ * $KUBECONFIG, then ~/.kube/config, then the in-cluster config.
+ *
+ * @example
+ * const { config, namespace } = loadFromDefault();
+ */
+export function loadFromDefault(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { files } = kubeconfigPrecedence(undefined, env);
+  if (files.some((f) => existsSync(f))) return loadKubeConfig();
+  const config = inClusterConfig();
+  let namespace = 'default';
+  try {
+    namespace = readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || 'default';
+  } catch {
+    // no namespace file
+  }
+  return { config, namespace, context: '', raw: {} };
+}

@@ -1,0 +1,36 @@
+// Errors of the REST layer that are not answers from the server.
+
+/**
+ * The request never got an HTTP answer (connection refused, TLS failure, reset, DNS).
+ *
+ * @example
+ * catch (e) { if (e instanceof TransportError) console.error('cannot reach', e.url); }
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    message: string,
+    /** The request URL without credentials. */
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The request was aborted by its signal or ran past its timeout. */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError';
+  constructor(
+    message: string,
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The configuration cannot work (missing host, unreadable files, bad exec plugin setup). */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

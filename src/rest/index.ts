@@ -1,0 +1,34 @@
+// kube-client/rest: layer 2. Config, transport and auth, RESTClient/Request/Result, retries, rate
+// limiting and warnings. Builds on apimachinery and util/flowcontrol only.
+export {
+  type Config,
+  DEFAULT_BURST,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_QPS,
+  defaultUserAgent,
+  type ImpersonationConfig,
+  KUBE_CLIENT_VERSION,
+  type TLSClientConfig,
+  withGroupVersion,
+} from './config.js';
+export { ConfigError, RequestAbortedError, TransportError } from './errors.js';
+export {
+  clearExecCredentialCache,
+  type ExecClusterInfo,
+  type ExecConfig,
+  type ExecCredentialStatus,
+  execCredentials,
+} from './exec-credentials.js';
+export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, type RoundTrip } from './http.js';
+export { Request, type RequestBody } from './request.js';
+export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
+export { Result } from './result.js';
+export { closeAllTransports, roundTripFor } from './transport.js';
+export {
+  defaultWarningHandler,
+  newDeduplicatingWarningHandler,
+  noWarnings,
+  parseWarningHeaders,
+  setDefaultWarningHandler,
+  type WarningHandler,
+} from './warnings.js';

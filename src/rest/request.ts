@@ -1,0 +1,358 @@
+// The fluent Request: build the URL (namespace/resource/name/subresource, params), send it with
+// rate limiting and client-go's retry rules, and turn the answer into a Result, a stream, a Watch
+// or a typed error.
+import { Readable } from 'node:stream';
+import { genericStatusError, StatusError } from '../apimachinery/errors.js';
+import type { Status } from '../apimachinery/meta.js';
+import { groupVersionString } from '../apimachinery/schema.js';
+import { StreamWatch } from '../apimachinery/watch/stream-decoder.js';
+import type { Watch } from '../apimachinery/watch/types.js';
+import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
+import { RequestAbortedError, TransportError } from './errors.js';
+import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
+import { Result } from './result.js';
+import { parseWarningHeaders, type WarningHandler } from './warnings.js';
+
+/** What a Request needs from its client. */
+export interface RequestContext {
+  baseUrl: URL;
+  /** e.g. `/apis/apps/v1` */
+  versionedApiPath: string;
+  roundTrip: RoundTrip;
+  rateLimiter: RateLimiter;
+  warningHandler: WarningHandler;
+  maxRetries: number;
+  /** Overall per-request limit in ms (not for watches). */
+  timeout?: number;
+  contentType: string;
+  accept: string;
+}
+
+/** A request body. Objects are sent as JSON. */
+export type RequestBody = object | string | Uint8Array | Readable;
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+function retryAfterSeconds(res: HttpResponse): number | undefined {
+  const v = headerValue(res.headers, 'retry-after');
+  if (v === undefined) return undefined;
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+function isConnectionReset(err: unknown): boolean {
+  if (!(err instanceof TransportError)) return false;
+  const cause = err.cause as { code?: string; cause?: { code?: string } } | undefined;
+  const code = cause?.code ?? cause?.cause?.code;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+}
+
+function encodeParam(params: URLSearchParams, key: string, value: unknown): void {
+  if (value === undefined || value === null || value === '') return;
+  if (Array.isArray(value)) {
+    for (const v of value) encodeParam(params, key, v);
+    return;
+  }
+  if (key === 'limit' && value === 0) return;
+  params.append(key, typeof value === 'boolean' ? String(value) : String(value));
+}
+
+/**
+ * One API request, built fluently and sent with `do()`, `doRaw()`, `stream()` or `watch()`.
+ *
+ * @example
+ * const result = await restClient.get().namespace('default').resource('pods').name('web-0').do();
+ * const pod = result.into<Pod>();
+ */
+export class Request {
+  private ns = '';
+  private nsSet = false;
+  private res = '';
+  private resourceName = '';
+  private subresource: string[] = [];
+  private pathPrefix: string;
+  private suffix: string[] = [];
+  private readonly params = new URLSearchParams();
+  private readonly headers: Record<string, string> = {};
+  private payload: RequestBody | undefined;
+  private timeoutMs = 0;
+  private abortSignal: AbortSignal | undefined;
+
+  constructor(
+    private readonly ctx: RequestContext,
+    /** HTTP verb. */
+    readonly verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    patchType?: string,
+  ) {
+    this.pathPrefix = joinPath(ctx.baseUrl.pathname, ctx.versionedApiPath);
+    if (patchType) this.headers['content-type'] = patchType;
+  }
+
+  /** Scopes the request to a namespace (ignored when empty). */
+  namespace(ns: string | undefined): this {
+    this.nsSet = true;
+    this.ns = ns ?? '';
+    return this;
+  }
+
+  /** The resource (plural, lower case), e.g. `pods`. */
+  resource(resource: string): this {
+    this.res = resource;
+    return this;
+  }
+
+  /** The object name. */
+  name(name: string): this {
+    if (!name) throw new Error('resource name may not be empty');
+    this.resourceName = name;
+    return this;
+  }
+
+  /** Subresource path segments, e.g. `status` or `scale`. */
+  subResource(...segments: string[]): this {
+    this.subresource = segments.filter((s) => s !== '');
+    return this;
+  }
+
+  /** Appends segments to the path prefix (before namespace/resource). */
+  prefix(...segments: string[]): this {
+    this.pathPrefix = joinPath(this.pathPrefix, ...segments);
+    return this;
+  }
+
+  /** Appends segments after name/subresource. */
+  suffixPath(...segments: string[]): this {
+    this.suffix.push(...segments);
+    return this;
+  }
+
+  /** Replaces the path with the host's base path plus these segments (e.g. `/version`). */
+  absPath(...segments: string[]): this {
+    this.pathPrefix = joinPath(this.ctx.baseUrl.pathname, ...segments);
+    return this;
+  }
+
+  /** Adds a query parameter. */
+  param(key: string, value: string | number | boolean): this {
+    encodeParam(this.params, key, value);
+    return this;
+  }
+
+  /**
+   * Encodes an options object (ListOptions, GetOptions, CreateOptions, PatchOptions, ...) as query
+   * parameters as client-go does: empty values omitted, arrays repeated, booleans as text.
+   */
+  versionedParams(options: object | undefined): this {
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (k === 'signal') continue;
+      encodeParam(this.params, k, v);
+    }
+    return this;
+  }
+
+  /** Sets a request header. */
+  setHeader(key: string, value: string): this {
+    this.headers[key.toLowerCase()] = value;
+    return this;
+  }
+
+  /** The body: an object (sent as JSON), a string, bytes or a stream (never retried). */
+  body(body: RequestBody): this {
+    this.payload = body;
+    return this;
+  }
+
+  /** A time limit for this request; also sent to the server as the `timeout` parameter. */
+  timeout(ms: number): this {
+    this.timeoutMs = ms;
+    return this;
+  }
+
+  /** Aborts the request (and ends its watch or stream) when the signal fires. */
+  signal(signal: AbortSignal | undefined): this {
+    this.abortSignal = signal;
+    return this;
+  }
+
+  /** The full URL this request goes to. */
+  url(): URL {
+    let p = this.pathPrefix;
+    const e = encodeURIComponent;
+    if (this.nsSet && this.ns) p = joinPath(p, 'namespaces', e(this.ns));
+    if (this.res) p = joinPath(p, e(this.res));
+    if (this.resourceName || this.subresource.length > 0 || this.suffix.length > 0) {
+      p = joinPath(p, e(this.resourceName), ...this.subresource.map(e), ...this.suffix.map(e));
+    }
+    const url = new URL(this.ctx.baseUrl.origin);
+    url.pathname = p;
+    const params = new URLSearchParams(this.params);
+    if (this.timeoutMs > 0 && !params.has('watch')) params.set('timeout', `${this.timeoutMs / 1000}s`);
+    url.search = params.toString();
+    return url;
+  }
+
+  private encodedBody(): string | Uint8Array | Readable | undefined {
+    const b = this.payload;
+    if (b === undefined) return undefined;
+    if (typeof b === 'string' || b instanceof Uint8Array || b instanceof Readable) return b;
+    return JSON.stringify(b);
+  }
+
+  private describe(): string {
+    const what = this.res ? `${this.res}${this.resourceName ? ` "${this.resourceName}"` : ''}` : this.pathPrefix;
+    return `${this.verb} ${what}`;
+  }
+
+  /** Sends with rate limiting and retries; resolves with a response of any status. */
+  private async send(isWatch: boolean): Promise<{ res: HttpResponse; signal?: AbortSignal; warnings: string[] }> {
+    const signals: AbortSignal[] = [];
+    if (this.abortSignal) signals.push(this.abortSignal);
+    if (!isWatch) {
+      const limit = this.timeoutMs || this.ctx.timeout || 0;
+      if (limit > 0) signals.push(AbortSignal.timeout(limit));
+    }
+    const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    const body = this.encodedBody();
+    const replayable = !(body instanceof Readable);
+    const headers: Record<string, string> = { accept: this.ctx.accept, ...this.headers };
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = this.ctx.contentType;
+    const url = this.url();
+    const warnings: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.ctx.rateLimiter.wait(signal);
+      } catch (err) {
+        throw new RequestAbortedError(
+          `${this.describe()} was aborted while waiting for the rate limiter`,
+          url.pathname,
+          {
+            cause: err,
+          },
+        );
+      }
+      let res: HttpResponse;
+      try {
+        res = await this.ctx.roundTrip({ method: this.verb, url, headers, body, signal });
+      } catch (err) {
+        if (this.verb === 'GET' && isConnectionReset(err) && attempt < this.ctx.maxRetries) {
+          await sleep(1000, signal).catch(() => {});
+          if (!signal?.aborted) continue;
+        }
+        throw err;
+      }
+      for (const w of parseWarningHeaders(headerValues(res.headers, 'warning'))) {
+        warnings.push(w.text);
+        this.ctx.warningHandler.handleWarningHeader(w.code, w.agent, w.text);
+      }
+      const wait = res.status === 429 || res.status >= 500 ? retryAfterSeconds(res) : undefined;
+      if (wait !== undefined && attempt < this.ctx.maxRetries && replayable) {
+        await res.dump?.();
+        try {
+          await sleep(wait * 1000, signal);
+        } catch (err) {
+          throw new RequestAbortedError(`${this.describe()} was aborted while waiting to retry`, url.pathname, {
+            cause: err,
+          });
+        }
+        continue;
+      }
+      return { res, signal, warnings };
+    }
+  }
+
+  private async readBody(res: HttpResponse): Promise<Buffer> {
+    try {
+      return Buffer.from(await res.body.arrayBuffer());
+    } catch (err) {
+      throw new TransportError(
+        `${this.describe()}: reading the response failed: ${(err as Error).message}`,
+        this.url().pathname,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  private errorFor(res: HttpResponse, body: Buffer): StatusError {
+    const text = body.toString('utf8');
+    const retryAfter = retryAfterSeconds(res);
+    try {
+      const parsed = JSON.parse(text) as Status;
+      if (parsed && parsed.kind === 'Status') {
+        const status: Status = { ...parsed, code: parsed.code || res.status };
+        if (retryAfter !== undefined) status.details = { retryAfterSeconds: retryAfter, ...status.details };
+        return new StatusError(status);
+      }
+    } catch {
+      // not a Status: fall through to a generic error
+    }
+    return genericStatusError(res.status, this.verb, this.res, this.resourceName, text.slice(0, 200), retryAfter);
+  }
+
+  /**
+   * Sends the request; resolves with a Result for 2xx, rejects with a StatusError otherwise and
+   * with a TransportError / RequestAbortedError when no answer came.
+   */
+  async do(): Promise<Result> {
+    const { res, warnings } = await this.send(false);
+    const body = await this.readBody(res);
+    if (res.status < 200 || res.status > 299) throw this.errorFor(res, body);
+    return new Result(res.status, res.headers, body, warnings);
+  }
+
+  /** Like {@link do} but resolves with the body bytes. */
+  async doRaw(): Promise<Buffer> {
+    return (await this.do()).raw();
+  }
+
+  /** Sends the request and resolves with the body as a stream (e.g. pod logs with follow). */
+  async stream(): Promise<Readable> {
+    const { res } = await this.send(true);
+    if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readBody(res));
+    return res.body instanceof Readable ? res.body : Readable.from(res.body);
+  }
+
+  /**
+   * Starts a watch (sets watch=true) and resolves once the server accepted it; the Watch yields
+   * decoded events. A 410 Gone or any other refusal rejects with a StatusError.
+   */
+  async watch<T = unknown>(): Promise<Watch<T>> {
+    this.params.set('watch', 'true');
+    const controller = new AbortController();
+    const outer = this.abortSignal;
+    this.abortSignal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
+    const { res } = await this.send(true);
+    if (res.status !== 200) throw this.errorFor(res, await this.readBody(res));
+    return new StreamWatch<T>(res.body, () => controller.abort());
+  }
+}
+
+function joinPath(...parts: string[]): string {
+  const segs: string[] = [];
+  for (const part of parts) {
+    for (const s of part.split('/')) if (s !== '') segs.push(s);
+  }
+  return `/${segs.join('/')}`;
+}
+
+/** `/api/v1` or `/apis/<group>/<version>` for a config's apiPath and group version. */
+export function versionedApiPath(
+  apiPath: string | undefined,
+  gv: { group: string; version: string } | undefined,
+): string {
+  if (!gv) return apiPath ?? '';
+  return joinPath(apiPath ?? (gv.group === '' ? '/api' : '/apis'), groupVersionString(gv));
+}

@@ -1,0 +1,122 @@
+// RESTClient: the per-group-version client every higher client sits on. It owns the round trip,
+// the rate limiter and the warning handler, and hands out fluent Requests.
+import {
+  newFakeAlwaysRateLimiter,
+  newTokenBucketRateLimiter,
+  type RateLimiter,
+} from '../util/flowcontrol/rate-limiter.js';
+import { type Config, DEFAULT_BURST, DEFAULT_MAX_RETRIES, DEFAULT_QPS } from './config.js';
+import { ConfigError } from './errors.js';
+import type { RoundTrip } from './http.js';
+import { Request, type RequestContext, versionedApiPath } from './request.js';
+import { roundTripFor } from './transport.js';
+import { defaultWarningHandler } from './warnings.js';
+
+/**
+ * A client for one API group version (or, unversioned, for absolute paths).
+ *
+ * @example
+ * const rc = restClientFor({ ...config, groupVersion: { group: '', version: 'v1' }, apiPath: '/api' });
+ * const list = (await rc.get().namespace('default').resource('configmaps').do()).into<ConfigMapList>();
+ */
+export class RESTClient {
+  /** The limiter this client waits on before each request (shared by clients made from one config). */
+  readonly rateLimiter: RateLimiter;
+  private readonly ctx: RequestContext;
+
+  constructor(
+    /** The config this client was made from. */
+    readonly config: Config,
+    options: { roundTrip?: RoundTrip; rateLimiter?: RateLimiter; versioned: boolean },
+  ) {
+    let base: URL;
+    try {
+      base = new URL(config.host.includes('://') ? config.host : `https://${config.host}`);
+    } catch {
+      throw new ConfigError(`config.host ${JSON.stringify(config.host)} is not a valid URL`);
+    }
+    if (options.versioned && !config.groupVersion) {
+      throw new ConfigError('groupVersion is required when building a versioned REST client');
+    }
+    this.rateLimiter = options.rateLimiter ?? rateLimiterFor(config);
+    this.ctx = {
+      baseUrl: base,
+      versionedApiPath: options.versioned ? versionedApiPath(config.apiPath, config.groupVersion) : '',
+      roundTrip: options.roundTrip ?? roundTripFor(config),
+      rateLimiter: this.rateLimiter,
+      warningHandler: config.warningHandler ?? defaultWarningHandler(),
+      maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
+      timeout: config.timeout,
+      contentType: config.contentType ?? 'application/json',
+      accept: config.acceptContentTypes ?? 'application/json',
+    };
+  }
+
+  /** Starts a request with an arbitrary verb. */
+  verb(verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', patchType?: string): Request {
+    return new Request(this.ctx, verb, patchType);
+  }
+
+  /** Starts a GET. */
+  get(): Request {
+    return this.verb('GET');
+  }
+  /** Starts a POST. */
+  post(): Request {
+    return this.verb('POST');
+  }
+  /** Starts a PUT. */
+  put(): Request {
+    return this.verb('PUT');
+  }
+  /** Starts a PATCH with the given patch content type (see PatchType). */
+  patch(patchType: string): Request {
+    return this.verb('PATCH', patchType);
+  }
+  /** Starts a DELETE. */
+  delete(): Request {
+    return this.verb('DELETE');
+  }
+}
+
+/**
+ * The limiter a config asks for: its own `rateLimiter`, none when `qps < 0`, else a token bucket
+ * with qps (default 5) and burst (default 10).
+ *
+ * @example
+ * const shared = rateLimiterFor({ host, qps: 50, burst: 100 });
+ */
+export function rateLimiterFor(config: Config): RateLimiter {
+  if (config.rateLimiter) return config.rateLimiter;
+  const qps = config.qps ?? DEFAULT_QPS;
+  if (qps < 0) return newFakeAlwaysRateLimiter();
+  const burst = config.burst ?? DEFAULT_BURST;
+  if (qps > 0 && burst < 1) throw new ConfigError('burst must be at least 1 when qps is positive');
+  return newTokenBucketRateLimiter(qps === 0 ? DEFAULT_QPS : qps, burst);
+}
+
+/**
+ * A REST client for `config.groupVersion` (client-go's RESTClientFor).
+ *
+ * @example
+ * const apps = restClientFor({ ...config, apiPath: '/apis', groupVersion: { group: 'apps', version: 'v1' } });
+ */
+export function restClientFor(
+  config: Config,
+  shared?: { rateLimiter?: RateLimiter; roundTrip?: RoundTrip },
+): RESTClient {
+  return new RESTClient(config, { ...shared, versioned: true });
+}
+
+/**
+ * A REST client for absolute paths (discovery: `/api`, `/apis`, `/version`).
+ *
+ * @example
+ * const v = (await unversionedRESTClientFor(config).get().absPath('/version').do()).into<{ gitVersion: string }>();
+ */
+export function unversionedRESTClientFor(
+  config: Config,
+  shared?: { rateLimiter?: RateLimiter; roundTrip?: RoundTrip },
+): RESTClient {
+  return new RESTClient(config, { ...shared, versioned: false });
+}

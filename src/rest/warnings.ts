@@ -1,0 +1,62 @@
+// Server warnings (the `Warning: 299 - "text"` response header, RFC 7234 section 5.5) and their
+// handlers: by default each distinct warning is printed once to stderr, as client-go's default.
+
+/** Receives one warning text. */
+export interface WarningHandler {
+  handleWarningHeader(code: number, agent: string, text: string): void;
+}
+
+/**
+ * Parses Warning header values into `{ code, agent, text }`; malformed values are skipped.
+ *
+ * @example
+ * parseWarningHeaders(['299 - "v1 ComponentStatus is deprecated"']); // [{ code: 299, agent: '-', text: 'v1 ...' }]
+ */
+export function parseWarningHeaders(values: string[]): Array<{ code: number; agent: string; text: string }> {
+  const out: Array<{ code: number; agent: string; text: string }> = [];
+  for (const value of values) {
+    // One header may hold several comma-separated warnings; texts are quoted strings.
+    const re = /\s*(\d{3})\s+(\S+)\s+"((?:[^"\\]|\\.)*)"(?:\s+"[^"]*")?\s*(?:,|$)/g;
+    let m: RegExpExecArray | null = re.exec(value);
+    while (m !== null) {
+      out.push({ code: Number(m[1]), agent: m[2]!, text: m[3]!.replace(/\\(.)/g, '$1') });
+      m = re.exec(value);
+    }
+  }
+  return out;
+}
+
+/**
+ * Prints each distinct code-299 warning once (`Warning: <text>`) through `write`.
+ *
+ * @example
+ * const config = { host, warningHandler: newDeduplicatingWarningHandler((l) => logger.warn(l)) };
+ */
+export function newDeduplicatingWarningHandler(
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): WarningHandler {
+  const seen = new Set<string>();
+  return {
+    handleWarningHeader(code, _agent, text) {
+      if (code !== 299 || text === '' || seen.has(text)) return;
+      seen.add(text);
+      write(`Warning: ${text}`);
+    },
+  };
+}
+
+/** A handler that drops every warning. */
+export const noWarnings: WarningHandler = { handleWarningHeader() {} };
+
+let defaultHandler: WarningHandler | undefined;
+
+/** The process-wide default handler (deduplicating, to stderr). */
+export function defaultWarningHandler(): WarningHandler {
+  defaultHandler ??= newDeduplicatingWarningHandler();
+  return defaultHandler;
+}
+
+/** Replaces the process-wide default warning handler (client-go's SetDefaultWarningHandler). */
+export function setDefaultWarningHandler(handler: WarningHandler): void {
+  defaultHandler = handler;
+}
