@@ -1,0 +1,173 @@
+// Jitter, exponential backoff and polling loops, as apimachinery's wait package, with AbortSignal
+// in place of contexts.
+
+/**
+ * `ms` plus a random extra of up to `maxFactor * ms` (maxFactor <= 0 means 1.0).
+ *
+ * @example
+ * jitter(1000, 0.1); // between 1000 and 1100
+ */
+export function jitter(ms: number, maxFactor: number): number {
+  const f = maxFactor <= 0 ? 1 : maxFactor;
+  return ms + Math.random() * f * ms;
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** apimachinery's wait.Backoff: duration, factor, jitter, steps, cap (durations in ms). */
+export interface Backoff {
+  duration: number;
+  factor: number;
+  jitter: number;
+  steps: number;
+  cap?: number;
+}
+
+/**
+ * Steps through a Backoff: each `step()` returns the next wait, as wait.Backoff.Step does.
+ *
+ * @example
+ * const b = new BackoffStepper({ duration: 10, factor: 5, jitter: 0.1, steps: 4 });
+ * b.step(); // ~10, then ~50, ~250, ~1250
+ */
+export class BackoffStepper {
+  private duration: number;
+  /** Steps left. */
+  steps: number;
+  constructor(private readonly b: Backoff) {
+    this.duration = b.duration;
+    this.steps = b.steps;
+  }
+  step(): number {
+    if (this.steps < 1) return this.b.jitter > 0 ? jitter(this.duration, this.b.jitter) : this.duration;
+    this.steps--;
+    let d = this.duration;
+    if (this.b.factor !== 0) {
+      this.duration *= this.b.factor;
+      if (this.b.cap !== undefined && this.b.cap > 0 && this.duration > this.b.cap) {
+        this.duration = this.b.cap;
+        this.steps = 0;
+      }
+    }
+    if (this.b.jitter > 0) d = jitter(d, this.b.jitter);
+    return d;
+  }
+}
+
+/** The condition did not become true in the allowed steps or time. */
+export class WaitTimeoutError extends Error {
+  override readonly name = 'WaitTimeoutError';
+  constructor(message = 'timed out waiting for the condition') {
+    super(message);
+  }
+}
+
+/**
+ * Retries `condition` with the backoff until it returns true; throws WaitTimeoutError after the
+ * last step, or what the condition throws.
+ *
+ * @example
+ * await exponentialBackoff({ duration: 100, factor: 2, jitter: 0, steps: 5 }, async () => ready());
+ */
+export async function exponentialBackoff(
+  backoff: Backoff,
+  condition: () => Promise<boolean> | boolean,
+  signal?: AbortSignal,
+): Promise<void> {
+  const stepper = new BackoffStepper(backoff);
+  for (;;) {
+    if (await condition()) return;
+    if (stepper.steps <= 1) break;
+    await sleep(stepper.step(), signal);
+  }
+  throw new WaitTimeoutError();
+}
+
+/**
+ * Polls `condition` every `intervalMs` until true, the timeout passes (WaitTimeoutError) or the
+ * signal aborts.
+ *
+ * @example
+ * await pollUntilContextTimeout(signal, 100, 5000, true, async () => (await get()).ready);
+ */
+export async function pollUntilContextTimeout(
+  signal: AbortSignal | undefined,
+  intervalMs: number,
+  timeoutMs: number,
+  immediate: boolean,
+  condition: () => Promise<boolean> | boolean,
+): Promise<void> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  try {
+    await pollUntilContextCancel(combined, intervalMs, immediate, condition);
+  } catch (err) {
+    if (timeout.aborted && !signal?.aborted) throw new WaitTimeoutError();
+    throw err;
+  }
+}
+
+/** Polls until `condition` is true or the signal aborts (rejects with its reason). */
+export async function pollUntilContextCancel(
+  signal: AbortSignal,
+  intervalMs: number,
+  immediate: boolean,
+  condition: () => Promise<boolean> | boolean,
+): Promise<void> {
+  if (immediate && (await condition())) return;
+  for (;;) {
+    await sleep(intervalMs, signal);
+    if (await condition()) return;
+  }
+}
+
+/**
+ * Runs `fn` every `periodMs` (plus jitter) until the signal aborts; `sliding` measures the period
+ * from the end of each run. Errors thrown by `fn` go to `onError` (default: stderr) and the loop goes on.
+ *
+ * @example
+ * void jitterUntil(() => resync(), 30_000, 0.1, true, signal);
+ */
+export async function jitterUntil(
+  fn: () => unknown,
+  periodMs: number,
+  jitterFactor: number,
+  sliding: boolean,
+  signal: AbortSignal,
+  onError: (err: unknown) => void = (err) => process.stderr.write(`jitterUntil: ${String(err)}\n`),
+): Promise<void> {
+  while (!signal.aborted) {
+    const wait = jitterFactor > 0 ? jitter(periodMs, jitterFactor) : periodMs;
+    const started = Date.now();
+    try {
+      await fn();
+    } catch (err) {
+      onError(err);
+    }
+    const remaining = sliding ? wait : Math.max(0, wait - (Date.now() - started));
+    try {
+      await sleep(remaining, signal);
+    } catch {
+      return;
+    }
+  }
+}
+
+/** `jitterUntil` without jitter, sliding: run, wait `periodMs`, repeat until aborted. */
+export function until(fn: () => unknown, periodMs: number, signal: AbortSignal): Promise<void> {
+  return jitterUntil(fn, periodMs, 0, true, signal);
+}

@@ -1,0 +1,71 @@
+// Time as a dependency: the real clock, and a fake one tests step by hand. Leaf utility.
+
+/** A timer handle of a {@link Clock}. */
+export interface ClockTimer {
+  cancel(): void;
+}
+
+/** What time-dependent code needs: now, and one-shot timers. */
+export interface Clock {
+  /** Milliseconds (monotonic for the real clock). */
+  now(): number;
+  /** Calls `fn` after `ms`; the real clock's timers do not keep the process alive when `unref` is true. */
+  setTimer(fn: () => void, ms: number, unref?: boolean): ClockTimer;
+}
+
+/** The real clock (performance.now and setTimeout). */
+export const realClock: Clock = {
+  now: () => performance.now(),
+  setTimer(fn, ms, unref = false) {
+    const t = setTimeout(fn, Math.max(0, ms));
+    if (unref) t.unref();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/**
+ * A clock that moves only when told; timers fire during `step`.
+ *
+ * @example
+ * const clock = new FakeClock();
+ * queue = newDelayingQueue({ clock });
+ * queue.addAfter('a', 50); clock.step(50); // 'a' is now queued
+ */
+export class FakeClock implements Clock {
+  private t = 0;
+  private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+  private nextId = 0;
+
+  constructor(start = 0) {
+    this.t = start;
+  }
+
+  now(): number {
+    return this.t;
+  }
+
+  setTimer(fn: () => void, ms: number): ClockTimer {
+    const id = this.nextId++;
+    this.timers.push({ at: this.t + Math.max(0, ms), fn, id });
+    return { cancel: () => (this.timers = this.timers.filter((x) => x.id !== id)) };
+  }
+
+  /** Number of pending timers. */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
+  /** Advances time by `ms`, firing due timers in time order. */
+  step(ms: number): void {
+    const target = this.t + ms;
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const next = this.timers[0];
+      if (!next || next.at > target) break;
+      this.timers.shift();
+      this.t = next.at;
+      next.fn();
+    }
+    this.t = target;
+  }
+}

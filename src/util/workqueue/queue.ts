@@ -1,0 +1,199 @@
+// The work queue with client-go's semantics: an item is queued at most once (dirty set), an item
+// being processed is never handed to a second worker (processing set), and an item added while it
+// is processed is queued again only when its worker calls done().
+import { type Clock, type ClockTimer, realClock } from '../wait/clock.js';
+import { Fifo } from './fifo.js';
+import {
+  type CounterMetric,
+  type GaugeMetric,
+  globalMetricsProvider,
+  type HistogramMetric,
+  type MetricsProvider,
+  type SettableGaugeMetric,
+} from './metrics.js';
+
+/** Options of a queue. */
+export interface QueueOptions {
+  /** Name for metrics; unnamed queues keep no metrics (as client-go). */
+  name?: string;
+  metricsProvider?: MetricsProvider;
+  clock?: Clock;
+}
+
+/** What `get()` resolves with. */
+export type GetResult<T> = { item: T; shutdown: false } | { item: undefined; shutdown: true };
+
+/**
+ * A FIFO work queue. Use string keys ("namespace/name") as client-go users do: items are compared
+ * by value for strings and numbers, by identity for objects.
+ *
+ * @example
+ * const q = new Queue<string>();
+ * q.add('default/web');
+ * const { item, shutdown } = await q.get();
+ * if (!shutdown) { try { await reconcile(item); } finally { q.done(item); } }
+ */
+export class Queue<T> {
+  private readonly queue = new Fifo<T>();
+  private readonly dirty = new Set<T>();
+  private readonly processing = new Set<T>();
+  private readonly waiters = new Fifo<(r: GetResult<T>) => void>();
+  private drainWaiters: Array<() => void> = [];
+  private shutting = false;
+  private draining = false;
+  protected readonly clock: Clock;
+  private readonly metrics?: {
+    depth: GaugeMetric;
+    adds: CounterMetric;
+    latency: HistogramMetric;
+    workDuration: HistogramMetric;
+    unfinished: SettableGaugeMetric;
+    longest: SettableGaugeMetric;
+    addTimes: Map<T, number>;
+    processingStarts: Map<T, number>;
+    timer?: ClockTimer;
+  };
+
+  constructor(options: QueueOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    if (options.name) {
+      const p = options.metricsProvider ?? globalMetricsProvider();
+      const n = options.name;
+      this.metrics = {
+        depth: p.newDepthMetric(n),
+        adds: p.newAddsMetric(n),
+        latency: p.newLatencyMetric(n),
+        workDuration: p.newWorkDurationMetric(n),
+        unfinished: p.newUnfinishedWorkSecondsMetric(n),
+        longest: p.newLongestRunningProcessorSecondsMetric(n),
+        addTimes: new Map(),
+        processingStarts: new Map(),
+      };
+      this.scheduleMetricsUpdate();
+    }
+  }
+
+  /** Queues an item unless it is queued already (or the queue is shutting down). */
+  add(item: T): void {
+    if (this.shutting || this.dirty.has(item)) return;
+    if (this.metrics) {
+      this.metrics.adds.inc();
+      if (!this.metrics.addTimes.has(item)) {
+        this.metrics.addTimes.set(item, this.clock.now());
+        this.metrics.depth.inc();
+      }
+    }
+    this.dirty.add(item);
+    if (this.processing.has(item)) return;
+    this.queue.push(item);
+    this.serve();
+  }
+
+  /** Items waiting (not counting those being processed). */
+  len(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Waits for the next item and marks it as being processed; resolves `{ shutdown: true }` once
+   * the queue is shut down and empty. Call `done(item)` when finished with it.
+   */
+  get(): Promise<GetResult<T>> {
+    if (this.queue.length > 0) return Promise.resolve({ item: this.take(), shutdown: false });
+    if (this.shutting) return Promise.resolve({ item: undefined, shutdown: true });
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Marks an item as finished; if it was added meanwhile, it is queued again now. */
+  done(item: T): void {
+    if (this.metrics) {
+      const start = this.metrics.processingStarts.get(item);
+      if (start !== undefined) {
+        this.metrics.workDuration.observe((this.clock.now() - start) / 1000);
+        this.metrics.processingStarts.delete(item);
+      }
+    }
+    this.processing.delete(item);
+    if (this.dirty.has(item)) {
+      this.queue.push(item);
+      this.serve();
+    } else if (this.processing.size === 0 && this.drainWaiters.length > 0) {
+      const w = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const fn of w) fn();
+    }
+  }
+
+  /** Stops accepting items; `get()` hands out what is queued, then resolves shutdown. */
+  shutDown(): void {
+    this.draining = false;
+    this.startShutdown();
+  }
+
+  /**
+   * Like {@link shutDown}, then waits until every item being processed is done (client-go's
+   * ShutDownWithDrain). Items still queued are handed out by `get()` as usual.
+   */
+  async shutDownWithDrain(): Promise<void> {
+    this.draining = true;
+    this.startShutdown();
+    while (this.draining && this.processing.size > 0) {
+      await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    }
+  }
+
+  /** True once shut down. */
+  shuttingDown(): boolean {
+    return this.shutting;
+  }
+
+  private startShutdown(): void {
+    this.shutting = true;
+    this.metrics?.timer?.cancel();
+    while (this.waiters.length > 0 && this.queue.length === 0)
+      this.waiters.shift()!({ item: undefined, shutdown: true });
+  }
+
+  private take(): T {
+    const item = this.queue.shift()!;
+    if (this.metrics) {
+      const added = this.metrics.addTimes.get(item);
+      if (added !== undefined) {
+        this.metrics.latency.observe((this.clock.now() - added) / 1000);
+        this.metrics.addTimes.delete(item);
+        this.metrics.depth.dec();
+      }
+      this.metrics.processingStarts.set(item, this.clock.now());
+    }
+    this.processing.add(item);
+    this.dirty.delete(item);
+    return item;
+  }
+
+  private serve(): void {
+    while (this.waiters.length > 0 && this.queue.length > 0) {
+      this.waiters.shift()!({ item: this.take(), shutdown: false });
+    }
+  }
+
+  private scheduleMetricsUpdate(): void {
+    const m = this.metrics!;
+    m.timer = this.clock.setTimer(
+      () => {
+        const now = this.clock.now();
+        let total = 0;
+        let longest = 0;
+        for (const start of m.processingStarts.values()) {
+          const d = (now - start) / 1000;
+          total += d;
+          if (d > longest) longest = d;
+        }
+        m.unfinished.set(total);
+        m.longest.set(longest);
+        if (!this.shutting) this.scheduleMetricsUpdate();
+      },
+      500,
+      true,
+    );
+  }
+}
