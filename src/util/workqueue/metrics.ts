@@ -61,6 +61,9 @@ export function globalMetricsProvider(): MetricsProvider {
   return globalProvider;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: prom-client's Registry type, without depending on its types.
+type AnyRegistry = any;
+
 /** The subset of prom-client this adapter uses (pass the module: `import * as promClient from 'prom-client'`). */
 export interface PromClientLike {
   Gauge: new (cfg: {
