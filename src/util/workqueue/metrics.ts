@@ -70,7 +70,7 @@ export interface PromClientLike {
     name: string;
     help: string;
     labelNames: string[];
-    registers?: unknown[];
+    registers?: AnyRegistry[];
   }) => {
     labels(...v: string[]): { inc(): void; dec(): void; set(n: number): void };
   };
@@ -78,7 +78,7 @@ export interface PromClientLike {
     name: string;
     help: string;
     labelNames: string[];
-    registers?: unknown[];
+    registers?: AnyRegistry[];
   }) => {
     labels(...v: string[]): { inc(): void };
   };
@@ -87,7 +87,7 @@ export interface PromClientLike {
     help: string;
     labelNames: string[];
     buckets: number[];
-    registers?: unknown[];
+    registers?: AnyRegistry[];
   }) => {
     labels(...v: string[]): { observe(n: number): void };
   };
