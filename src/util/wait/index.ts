@@ -1,5 +1,6 @@
 // kube-client/util/wait: leaf utility (apimachinery's pkg/util/wait). Clocks, jitter, backoff and
 // polling with AbortSignal.
+export { type BackoffManager, newExponentialBackoffManager } from './backoff-manager.js';
 export { type Clock, type ClockTimer, FakeClock, realClock } from './clock.js';
 export {
   type Backoff,

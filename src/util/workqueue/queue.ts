@@ -2,7 +2,7 @@
 // being processed is never handed to a second worker (processing set), and an item added while it
 // is processed is queued again only when its worker calls done().
 import { type Clock, type ClockTimer, realClock } from '../wait/clock.js';
-import { Fifo } from './fifo.js';
+import { Fifo } from '../ds/fifo.js';
 import {
   type CounterMetric,
   type GaugeMetric,

@@ -1,0 +1,276 @@
+// The Reflector: list, then watch from the list's resourceVersion, pushing every change into a
+// store (a DeltaFIFO). It follows client-go's resourceVersion rules (first list at "0", relist from
+// the last seen version, "" once that version is gone), backs off 800 ms -> 30 s, re-watches when a
+// watch ends, relists after 410 Gone, and never gives up until its signal is aborted.
+import {
+  isGone,
+  isInternalError,
+  isResourceExpired,
+  isTooManyRequests,
+  StatusError,
+  suggestsClientDelay,
+} from '../../apimachinery/errors.js';
+import type { KubeList, KubeObject, ListOptions, Status } from '../../apimachinery/meta.js';
+import type { Watch } from '../../apimachinery/watch/types.js';
+import { TransportError } from '../../rest/errors.js';
+import { type BackoffManager, newExponentialBackoffManager } from '../../util/wait/backoff-manager.js';
+import { sleep } from '../../util/wait/backoff.js';
+import type { ListerWatcher } from './listwatch.js';
+
+/** What a Reflector writes into (a DeltaFIFO or any Store). */
+export interface ReflectorStore<T> {
+  add(obj: T): void;
+  update(obj: T): void;
+  delete(obj: T): void;
+  replace(list: T[], resourceVersion: string): void;
+  resync(): void;
+}
+
+/** Options of {@link Reflector}. */
+export interface ReflectorOptions {
+  /** For log lines, e.g. "configmaps". */
+  name?: string;
+  /** How often to consider a resync (0: never). */
+  resyncPeriodMs?: number;
+  /** Asked at each resync tick; resync happens only when it returns true (default: always). */
+  shouldResync?: () => boolean;
+  /** Called with every list/watch error (default: a line on stderr). */
+  watchErrorHandler?: (err: unknown) => void;
+  /** Page size for paginated lists (default 500). */
+  pageSize?: number;
+  /** Base of the randomized watch timeout (default 5 min: timeouts fall in [5, 10) min). */
+  minWatchTimeoutMs?: number;
+  backoffManager?: BackoffManager;
+}
+
+const errorStopRequested = new Error('stop requested');
+
+/** ERROR watch events become StatusErrors. */
+function errorFromWatchObject(obj: unknown): Error {
+  const status = obj as Status | null;
+  if (status && status.kind === 'Status') return new StatusError(status);
+  return new Error(`unexpected watch error object: ${JSON.stringify(obj)?.slice(0, 200)}`);
+}
+
+function isExpiredError(err: unknown): boolean {
+  return isResourceExpired(err) || isGone(err);
+}
+
+function isConnectionRefused(err: unknown): boolean {
+  if (!(err instanceof TransportError)) return false;
+  return /ECONNREFUSED/.test(err.message);
+}
+
+/**
+ * client-go's Reflector.
+ *
+ * @example
+ * const r = new Reflector(lw, fifo, { name: 'configmaps' });
+ * void r.run(signal);
+ */
+export class Reflector<T extends KubeObject = KubeObject> {
+  private lastSyncResourceVersion = '';
+  private lastSyncUnavailable = false;
+  private paginatedResult = false;
+  private readonly backoff: BackoffManager;
+  private readonly name: string;
+
+  constructor(
+    private readonly listerWatcher: ListerWatcher<T>,
+    private readonly store: ReflectorStore<T>,
+    private readonly options: ReflectorOptions = {},
+  ) {
+    this.name = options.name ?? 'reflector';
+    this.backoff = options.backoffManager ?? newExponentialBackoffManager(800, 30_000, 120_000, 2, 1.0);
+  }
+
+  /** The resourceVersion of the last list or event seen. */
+  getLastSyncResourceVersion(): string {
+    return this.lastSyncResourceVersion;
+  }
+
+  /** Lists and watches until the signal aborts, backing off between failures. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.listAndWatch(signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        this.handleError(err);
+      }
+      if (signal.aborted) break;
+      await sleep(this.backoff.backoff(), signal).catch(() => {});
+    }
+  }
+
+  private handleError(err: unknown): void {
+    if (this.options.watchErrorHandler) this.options.watchErrorHandler(err);
+    else process.stderr.write(`${this.name}: ${(err as Error)?.message ?? String(err)}\n`);
+  }
+
+  /** The resourceVersion the next list uses (client-go's relistResourceVersion). */
+  relistResourceVersion(): string {
+    if (this.lastSyncUnavailable) return '';
+    if (this.lastSyncResourceVersion === '') return '0';
+    return this.lastSyncResourceVersion;
+  }
+
+  private async list(signal: AbortSignal): Promise<void> {
+    const rv = this.relistResourceVersion();
+    let result: { items: T[]; resourceVersion: string; paged: boolean };
+    try {
+      result = await this.listAll(rv, signal);
+    } catch (err) {
+      if (!isExpiredError(err) && !isTooLargeResourceVersion(err)) throw err;
+      // The version is gone: list the newest data instead, as client-go does.
+      this.lastSyncUnavailable = true;
+      result = await this.listAll('', signal);
+    }
+    if (rv === '0' && result.paged) this.paginatedResult = true;
+    this.lastSyncUnavailable = false;
+    this.store.replace(result.items, result.resourceVersion);
+    this.lastSyncResourceVersion = result.resourceVersion;
+  }
+
+  private async listAll(
+    rv: string,
+    signal: AbortSignal,
+  ): Promise<{ items: T[]; resourceVersion: string; paged: boolean }> {
+    let pageSize = this.options.pageSize ?? 500;
+    if (!this.paginatedResult && rv !== '' && rv !== '0') pageSize = 0; // served from the watch cache
+    const items: T[] = [];
+    let cont: string | undefined;
+    let pages = 0;
+    let listRv = '';
+    for (;;) {
+      const opts: ListOptions = {
+        resourceVersion: cont ? undefined : rv,
+        limit: pageSize || undefined,
+        continue: cont,
+      };
+      let page: KubeList<T>;
+      try {
+        page = await this.listerWatcher.list(opts, signal);
+      } catch (err) {
+        if (cont && isExpiredError(err)) {
+          // The continue token expired mid-way: fall back to one full list (client-go's pager).
+          page = await this.listerWatcher.list({ resourceVersion: rv }, signal);
+          return { items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? '', paged: true };
+        }
+        throw err;
+      }
+      pages++;
+      for (const item of page.items ?? []) items.push(item);
+      listRv = page.metadata?.resourceVersion ?? listRv;
+      cont = page.metadata?.continue || undefined;
+      if (!cont) break;
+    }
+    return { items, resourceVersion: listRv, paged: pages > 1 };
+  }
+
+  /** One list, then watches until a watch fails in a way that needs a relist. */
+  async listAndWatch(signal: AbortSignal): Promise<void> {
+    await this.list(signal);
+    const resync = this.startResync(signal);
+    try {
+      while (!signal.aborted) {
+        const minTimeout = this.options.minWatchTimeoutMs ?? 5 * 60_000;
+        const timeoutSeconds = Math.floor((minTimeout * (Math.random() + 1)) / 1000);
+        let w: Watch<T>;
+        try {
+          w = await this.listerWatcher.watch(
+            { resourceVersion: this.lastSyncResourceVersion, timeoutSeconds, allowWatchBookmarks: true },
+            signal,
+          );
+        } catch (err) {
+          if (signal.aborted) return;
+          if (isConnectionRefused(err) || isTooManyRequests(err)) {
+            // The server is restarting or overloaded: wait and watch again without relisting.
+            const delay = suggestsClientDelay(err);
+            await sleep(delay !== undefined && delay > 0 ? delay * 1000 : this.backoff.backoff(), signal).catch(
+              () => {},
+            );
+            continue;
+          }
+          if (isExpiredError(err)) return; // relist
+          throw err;
+        }
+        try {
+          await this.watchHandler(w, signal);
+        } catch (err) {
+          if (err === errorStopRequested || signal.aborted) return;
+          if (isExpiredError(err)) return; // relist from the last version
+          if (isTooManyRequests(err)) {
+            await sleep(this.backoff.backoff(), signal).catch(() => {});
+            continue;
+          }
+          if (isInternalError(err)) continue;
+          this.handleError(err);
+          return;
+        }
+      }
+    } finally {
+      resync?.abort();
+    }
+  }
+
+  private startResync(signal: AbortSignal): AbortController | undefined {
+    const period = this.options.resyncPeriodMs ?? 0;
+    if (period <= 0) return undefined;
+    const ac = new AbortController();
+    const both = AbortSignal.any([signal, ac.signal]);
+    void (async () => {
+      while (!both.aborted) {
+        try {
+          await sleep(period, both);
+        } catch {
+          return;
+        }
+        if (this.options.shouldResync ? this.options.shouldResync() : true) this.store.resync();
+      }
+    })();
+    return ac;
+  }
+
+  private async watchHandler(w: Watch<T>, signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    let events = 0;
+    const onAbort = () => w.stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      for await (const ev of w) {
+        if (ev.type === 'ERROR') throw errorFromWatchObject(ev.object);
+        const obj = ev.object;
+        const rv = obj?.metadata?.resourceVersion ?? '';
+        switch (ev.type) {
+          case 'ADDED':
+            this.store.add(obj);
+            break;
+          case 'MODIFIED':
+            this.store.update(obj);
+            break;
+          case 'DELETED':
+            this.store.delete(obj);
+            break;
+          case 'BOOKMARK':
+            break;
+        }
+        if (rv) this.lastSyncResourceVersion = rv;
+        events++;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    if (signal.aborted) throw errorStopRequested;
+    if (Date.now() - started < 1000 && events === 0) {
+      throw new Error(
+        `very short watch: ${this.name}: unexpected watch close - watch lasted less than a second and no items received`,
+      );
+    }
+  }
+}
+
+function isTooLargeResourceVersion(err: unknown): boolean {
+  if (!(err instanceof StatusError) || err.code !== 504) return false;
+  return (err.status.details?.causes ?? []).some((c) => c.reason === 'ResourceVersionTooLarge');
+}
