@@ -61,7 +61,7 @@ describe('Reflector resourceVersion rules', () => {
   it('lists at "0", watches from the list RV, re-watches from the last event RV', async () => {
     const lw = new ScriptedLW();
     const fifo = new DeltaFIFO<Obj>();
-    const r = new Reflector(lw, fifo, fastBackoff);
+    const r = new Reflector<Obj>(lw, fifo, fastBackoff);
     const ac = new AbortController();
     const done = r.run(ac.signal);
     await until(() => lw.watchers.length === 1);
@@ -82,7 +82,7 @@ describe('Reflector resourceVersion rules', () => {
 
   it('relists from the last RV after a 410 ERROR event, and from "" when that list is gone too', async () => {
     const lw = new ScriptedLW();
-    const r = new Reflector(lw, new DeltaFIFO<Obj>(), fastBackoff);
+    const r = new Reflector<Obj>(lw, new DeltaFIFO<Obj>(), fastBackoff);
     const ac = new AbortController();
     const done = r.run(ac.signal);
     await until(() => lw.watchers.length === 1);
@@ -100,7 +100,7 @@ describe('Reflector resourceVersion rules', () => {
     lw.listAnswers.push(new Error('boom'));
     lw.watchErrors.push(gone());
     const errors: unknown[] = [];
-    const r = new Reflector(lw, new DeltaFIFO<Obj>(), { ...fastBackoff, watchErrorHandler: (e) => errors.push(e) });
+    const r = new Reflector<Obj>(lw, new DeltaFIFO<Obj>(), { ...fastBackoff, watchErrorHandler: (e) => errors.push(e) });
     const ac = new AbortController();
     const done = r.run(ac.signal);
     await until(() => lw.watchers.length === 1);
@@ -113,7 +113,7 @@ describe('Reflector resourceVersion rules', () => {
   it('retries the watch without relisting on 429', async () => {
     const lw = new ScriptedLW();
     lw.watchErrors.push(new StatusError({ code: 429, reason: 'TooManyRequests', details: { retryAfterSeconds: 0 } }));
-    const r = new Reflector(lw, new DeltaFIFO<Obj>(), fastBackoff);
+    const r = new Reflector<Obj>(lw, new DeltaFIFO<Obj>(), fastBackoff);
     const ac = new AbortController();
     const done = r.run(ac.signal);
     await until(() => lw.watchers.length === 1);
