@@ -6,6 +6,12 @@ import { join } from 'node:path';
 export const KUBE_APISERVER_VERSION = 'v1.20.2';
 
 /**
+ * Revision of envtest's build recipe, part of the cache key: bumped when the recipe changes the
+ * binary (2: modern-go/reflect2 1.0.2 so that CRDs work when built with Go >= 1.18).
+ */
+export const BUILD_REVISION = 2;
+
+/**
  * The per-machine cache folder: `$KUBE_CLIENT_CACHE_DIR`, else `$XDG_CACHE_HOME/kube-client`,
  * else `~/.cache/kube-client`.
  *
@@ -22,9 +28,13 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
  * The cached kube-apiserver binary path for a version, keyed by version, OS and architecture.
  *
  * @example
- * cachedApiserverPath('v1.20.2'); // '~/.cache/kube-client/kube-apiserver-v1.20.2-linux-amd64/kube-apiserver'
+ * cachedApiserverPath('v1.20.2'); // '~/.cache/kube-client/kube-apiserver-v1.20.2-linux-amd64-r2/kube-apiserver'
  */
 export function cachedApiserverPath(version = KUBE_APISERVER_VERSION, env: NodeJS.ProcessEnv = process.env): string {
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  return join(cacheDir(env), `kube-apiserver-${version}-${process.platform}-${arch}`, 'kube-apiserver');
+  return join(
+    cacheDir(env),
+    `kube-apiserver-${version}-${process.platform}-${arch}-r${BUILD_REVISION}`,
+    'kube-apiserver',
+  );
 }

@@ -18,6 +18,16 @@ export interface ProvisionOptions {
   version?: string;
 }
 
+const REFLECT2_DEBIAN = '/usr/share/gocode/src/github.com/modern-go/reflect2';
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 const APT_OPTIONS = ['-o', 'Acquire::http::Timeout=30', '-o', 'Acquire::Retries=2', '-q'];
 
 async function isExecutable(path: string): Promise<boolean> {
@@ -203,8 +213,9 @@ async function buildKubeApiserver(target: string, options: ProvisionOptions): Pr
   const log = options.log ?? (() => {});
   const started = Date.now();
   log(`envtest: kube-apiserver ${KUBE_APISERVER_VERSION} is not cached yet; building it once for this machine`);
-  log('envtest: step 1/4: build tools (golang-go, make, rsync, jq)');
+  log('envtest: step 1/4: build tools (golang-go, make, rsync, jq, reflect2 1.0.2 sources)');
   const missing: string[] = [];
+  if (!(await isDir(REFLECT2_DEBIAN))) missing.push('golang-github-modern-go-reflect2-dev');
   for (const [tool, pkg] of [
     ['go', 'golang-go'],
     ['make', 'make'],
@@ -237,6 +248,14 @@ async function buildKubeApiserver(target: string, options: ProvisionOptions): Pr
     await mkdir(join(root, '.go', 'src', 'k8s.io'), { recursive: true });
     const { symlink } = await import('node:fs/promises');
     await symlink('../../..', join(root, '.go', 'src', 'k8s.io', 'kubernetes'));
+    // v1.20.2 vendors modern-go/reflect2 v1.0.1, whose map iteration crashes (SIGSEGV in
+    // mapiterinit) when built with Go >= 1.18, e.g. as soon as a CRD is created. Debian ships the
+    // fixed v1.0.2 sources: build with those, as Debian's own kubernetes packages do.
+    const vendored = join(root, 'vendor', 'github.com', 'modern-go', 'reflect2');
+    for (const f of await readdir(vendored)) if (f.endsWith('.go')) await rm(join(vendored, f));
+    for (const f of await readdir(REFLECT2_DEBIAN))
+      if (f.endsWith('.go') && !f.endsWith('_test.go')) await copyFile(join(REFLECT2_DEBIAN, f), join(vendored, f));
+    log('envtest:   using modern-go/reflect2 1.0.2 from Debian (fixes a crash of v1.20 built with Go >= 1.18)');
 
     log('envtest: step 4/4: make WHAT=cmd/kube-apiserver (about 4-6 minutes on 2 cores)');
     const heartbeat = setInterval(() => {

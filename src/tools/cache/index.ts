@@ -20,7 +20,7 @@ export {
   metaNamespaceKeyFunc,
   splitMetaNamespaceKey,
 } from './keys.js';
-export { type ListerWatcher, newListWatchFromClient } from './listwatch.js';
+export { type ListerWatcher, type ListWatchable, listWatchFromResource, newListWatchFromClient } from './listwatch.js';
 export type { ResourceEventHandlerRegistration } from './processor-listener.js';
 export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector.js';
 export { SharedIndexInformer, type SharedInformerOptions, waitForCacheSync } from './shared-informer.js';

@@ -46,3 +46,28 @@ export function newListWatchFromClient<T = unknown>(
     },
   };
 }
+
+/** The list/watch half of a ResourceClient (typed or dynamic). */
+export interface ListWatchable<T> {
+  list(options?: ListOptions & { signal?: AbortSignal }): Promise<KubeList<T>>;
+  watch(options?: ListOptions & { signal?: AbortSignal }): Promise<Watch<T>>;
+}
+
+/**
+ * A ListerWatcher over a ResourceClient (typed clientset or dynamic client); `tweak` adjusts every
+ * ListOptions (label selector, field selector).
+ *
+ * @example
+ * const lw = listWatchFromResource(dynamic.resource(fooGvr).namespace('default'));
+ */
+export function listWatchFromResource<T>(client: ListWatchable<T>, tweak?: (o: ListOptions) => void): ListerWatcher<T> {
+  const prepare = (o: ListOptions) => {
+    const out = { ...o };
+    tweak?.(out);
+    return out;
+  };
+  return {
+    list: (o, signal) => client.list({ ...prepare(o), signal }),
+    watch: (o, signal) => client.watch({ ...prepare(o), signal }),
+  };
+}

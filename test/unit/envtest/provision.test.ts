@@ -43,7 +43,7 @@ describe('envtest provisioning', () => {
   it('keys the cache by version, OS and architecture', () => {
     const path = cachedApiserverPath('v1.20.2', { KUBE_CLIENT_CACHE_DIR: '/c' });
     expect(path).toBe(
-      `/c/kube-apiserver-v1.20.2-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}/kube-apiserver`,
+      `/c/kube-apiserver-v1.20.2-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}-r2/kube-apiserver`,
     );
   });
 });

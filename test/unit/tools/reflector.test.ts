@@ -100,7 +100,10 @@ describe('Reflector resourceVersion rules', () => {
     lw.listAnswers.push(new Error('boom'));
     lw.watchErrors.push(gone());
     const errors: unknown[] = [];
-    const r = new Reflector<Obj>(lw, new DeltaFIFO<Obj>(), { ...fastBackoff, watchErrorHandler: (e) => errors.push(e) });
+    const r = new Reflector<Obj>(lw, new DeltaFIFO<Obj>(), {
+      ...fastBackoff,
+      watchErrorHandler: (e) => errors.push(e),
+    });
     const ac = new AbortController();
     const done = r.run(ac.signal);
     await until(() => lw.watchers.length === 1);

@@ -1,0 +1,157 @@
+// npm start: the sample controller end to end. It starts a local control plane (or uses the
+// cluster of $KUBECONFIG), installs the Foo CRD, runs the controller, creates a few Foos, plays a
+// short scenario (scale, delete a Deployment, a name conflict that is retried with backoff) and
+// shows it all live until Ctrl-C, then shuts down gracefully.
+import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
+import { loadKubeConfig } from '../../src/clientcmd/index.js';
+import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
+import type { Config } from '../../src/rest/index.js';
+import { FooController } from './controller.js';
+import { Dashboard } from './dashboard.js';
+import { installFooCrd } from './install.js';
+import { DEPLOYMENT_GVR, FOO_GVR, type Foo } from './types.js';
+
+const NAMESPACE = 'default';
+const WORKERS = 2;
+
+async function connect(dash: Dashboard): Promise<{ config: Config; cp?: ControlPlane; where: string }> {
+  if (process.env.KUBECONFIG) {
+    const loaded = loadKubeConfig();
+    return { config: loaded.config, where: `cluster of KUBECONFIG (context ${loaded.context})` };
+  }
+  dash.log('starting a local control plane (etcd + kube-apiserver v1.20.2)...');
+  const cp = await startControlPlane({ log: (l) => dash.log(l) });
+  return { config: cp.config, cp, where: `local control plane ${cp.server.url} (kubeconfig ${cp.kubeconfigPath})` };
+}
+
+function foo(name: string, deploymentName: string, replicas: number): Unstructured {
+  return {
+    apiVersion: 'samplecontroller.k8s.io/v1alpha1',
+    kind: 'Foo',
+    metadata: { name, namespace: NAMESPACE },
+    spec: { deploymentName, replicas },
+  };
+}
+
+async function scenario(config: Config, dash: Dashboard, signal: AbortSignal): Promise<void> {
+  const dyn = DynamicClient.forConfig(config);
+  const foos = dyn.resource(FOO_GVR).namespace(NAMESPACE);
+  const deployments = dyn.resource(DEPLOYMENT_GVR).namespace(NAMESPACE);
+  const pause = (s: number) => new Promise<void>((r) => (signal.aborted ? r() : setTimeout(r, s * 1000).unref()));
+  const step = async (what: string, fn: () => Promise<unknown>) => {
+    if (signal.aborted) return;
+    dash.log(`scenario: ${what}`);
+    await fn().catch((err: Error) => dash.log(`scenario step failed: ${err.message}`));
+  };
+  for (const [n, r] of [
+    ['example-foo-1', 1],
+    ['example-foo-2', 2],
+    ['example-foo-3', 3],
+  ] as const) {
+    await step(`create Foo ${n} (replicas ${r})`, () =>
+      foos.create(foo(n, `${n}-deployment`, r)).catch(() => undefined),
+    );
+  }
+  await pause(5);
+  await step('scale example-foo-2 to 4 replicas', () =>
+    foos.patch('example-foo-2', 'application/merge-patch+json', { spec: { replicas: 4 } }),
+  );
+  await pause(5);
+  await step('delete Deployment example-foo-1-deployment (the controller recreates it)', () =>
+    deployments.delete('example-foo-1-deployment'),
+  );
+  await pause(5);
+  await step(
+    'create an unowned Deployment "taken", then Foo conflicting-foo that wants that name (retried with backoff)',
+    async () => {
+      const d = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'taken', namespace: NAMESPACE },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'taken' } },
+          template: { metadata: { labels: { app: 'taken' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+        },
+      };
+      await deployments.create(d).catch(() => undefined);
+      await foos.create(foo('conflicting-foo', 'taken', 1)).catch(() => undefined);
+    },
+  );
+  await pause(8);
+  await step('delete the unowned Deployment "taken": the next retry succeeds', () => deployments.delete('taken'));
+  await pause(3);
+  dash.log('scenario done: the controller keeps reconciling; try kubectl against it, Ctrl-C to stop');
+}
+
+async function main(): Promise<number> {
+  const dash = new Dashboard(process.stdout);
+  const ac = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: string) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    dash.log(`${sig} received: stopping (press Ctrl-C again to force)`);
+    ac.abort();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  const { config, cp, where } = await connect(dash);
+  dash.log(`connected to ${where}`);
+  try {
+    await installFooCrd(config, 'examples/sample-controller/crd.yaml', ac.signal);
+    dash.log('Foo CRD installed (samplecontroller.k8s.io/v1alpha1)');
+    const controller = new FooController(config, {
+      namespace: NAMESPACE,
+      observer: {
+        log: (l) => dash.log(l),
+        synced: (f: Foo, d) =>
+          dash.upsert({
+            key: `${f.metadata?.namespace}/${f.metadata?.name}`,
+            deploymentName: f.spec?.deploymentName ?? '',
+            desired: f.spec?.replicas ?? 0,
+            deploymentReplicas: d.spec?.replicas,
+            available: d.status?.availableReplicas ?? 0,
+            lastResult: 'synced',
+            lastSync: new Date(),
+          }),
+        fooDeleted: (key) => dash.remove(key),
+        reconciled: () => dash.reconciled(),
+        event: (f, type, reason, message) => {
+          if (type === 'Warning') dash.log(`event ${type} ${reason} on Foo ${f.metadata?.name}: ${message}`);
+        },
+      },
+    });
+    const stats = () => ({
+      queueDepth: controller.queue.len(),
+      reconciles: controller.stats.reconciles,
+      errors: controller.stats.errors,
+      retries: controller.stats.retries,
+      workers: controller.stats.workers,
+      leader: 'this process',
+    });
+    dash.start(stats);
+    const running = controller.run(WORKERS, ac.signal);
+    await scenario(config, dash, ac.signal);
+    await running;
+    dash.stop(stats());
+    process.stdout.write(
+      `\nStopped: controller drained after ${controller.stats.reconciles} reconciles (${controller.stats.errors} retried errors).\n`,
+    );
+  } finally {
+    if (cp) {
+      await cp.stop();
+      process.stdout.write('Local control plane stopped and its temp dirs removed.\n');
+    }
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`sample controller failed: ${err.message}\n`);
+    process.exit(1);
+  },
+);

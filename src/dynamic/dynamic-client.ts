@@ -1,0 +1,76 @@
+// The dynamic client: any resource, by GroupVersionResource, on unstructured objects (plain JSON),
+// so it works for CRDs without generated types.
+import type { KubeList, KubeObject } from '../apimachinery/meta.js';
+import type { GroupVersionResource } from '../apimachinery/schema.js';
+import { type Config, withGroupVersion } from '../rest/config.js';
+import type { RoundTrip } from '../rest/http.js';
+import { rateLimiterFor, type RESTClient, restClientFor } from '../rest/rest-client.js';
+import { roundTripFor } from '../rest/transport.js';
+import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
+import { ResourceClient } from '../kubernetes/resource-client.js';
+
+/** An object of any kind as plain JSON. */
+export interface Unstructured extends KubeObject {
+  [field: string]: unknown;
+}
+/** A list of unstructured objects. */
+export type UnstructuredList = KubeList<Unstructured>;
+
+/**
+ * client-go's dynamic.Interface.
+ *
+ * @example
+ * const dyn = DynamicClient.forConfig(config);
+ * const foos = dyn.resource({ group: 'samplecontroller.k8s.io', version: 'v1alpha1', resource: 'foos' });
+ * const foo = await foos.namespace('default').get('example');
+ */
+export class DynamicClient {
+  private readonly clients = new Map<string, RESTClient>();
+  private readonly rateLimiter: RateLimiter;
+  private readonly roundTrip: RoundTrip;
+
+  constructor(private readonly config: Config) {
+    this.rateLimiter = rateLimiterFor(config);
+    this.roundTrip = roundTripFor(config);
+  }
+
+  /** A dynamic client sharing one rate limiter and connection pool. */
+  static forConfig(config: Config): DynamicClient {
+    return new DynamicClient(config);
+  }
+
+  /** The client for one resource: use `.namespace(ns)` for namespaced resources. */
+  resource(gvr: GroupVersionResource): DynamicResource {
+    const key = `${gvr.group}/${gvr.version}`;
+    let rc = this.clients.get(key);
+    if (!rc) {
+      rc = restClientFor(withGroupVersion(this.config, gvr), {
+        rateLimiter: this.rateLimiter,
+        roundTrip: this.roundTrip,
+      });
+      this.clients.set(key, rc);
+    }
+    return new DynamicResource(rc, gvr);
+  }
+}
+
+/** A resource of the dynamic client: cluster-wide as is, or in a namespace. */
+export class DynamicResource extends ResourceClient<Unstructured, UnstructuredList> {
+  constructor(rc: RESTClient, gvr: GroupVersionResource) {
+    super(rc, { ...gvr, kind: '', namespaced: false });
+  }
+
+  /**
+   * The resource in namespace `ns`.
+   *
+   * @example
+   * await dyn.resource(gvr).namespace('default').list();
+   */
+  namespace(ns: string): ResourceClient<Unstructured, UnstructuredList> {
+    return new ResourceClient<Unstructured, UnstructuredList>(
+      this.restClient,
+      { ...this.descriptor, namespaced: true },
+      ns,
+    );
+  }
+}

@@ -1,0 +1,2 @@
+// kube-client/dynamic: layer 3. Any resource by GroupVersionResource on unstructured objects.
+export { DynamicClient, DynamicResource, type Unstructured, type UnstructuredList } from './dynamic-client.js';

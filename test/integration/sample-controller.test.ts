@@ -1,0 +1,119 @@
+// The sample controller end to end against kube-apiserver: a Foo gets an owned Deployment of the
+// right size, its status follows the Deployment, scaling and deleting are reconciled, a name
+// conflict is retried with backoff until it clears, and shutdown drains.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../src/clientcmd/index.js';
+import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
+import type { Config } from '../../src/rest/index.js';
+import { FooController } from '../../examples/sample-controller/controller.js';
+import { installFooCrd } from '../../examples/sample-controller/install.js';
+import { DEPLOYMENT_GVR, type Deployment, FOO_GVR, type Foo } from '../../examples/sample-controller/types.js';
+import { controlPlane, createTestNamespace } from '../support/control-plane.js';
+
+const until = async <T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('sample controller', () => {
+  let ns: string;
+  let config: Config;
+  let dyn: DynamicClient;
+  const events: string[] = [];
+  let controller: FooController;
+  const ac = new AbortController();
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    ns = await createTestNamespace('sample');
+    config = { ...loadKubeConfig({ path: controlPlane.kubeconfigPath }).config, qps: -1 };
+    dyn = DynamicClient.forConfig(config);
+    await installFooCrd(config, 'examples/sample-controller/crd.yaml');
+    controller = new FooController(config, {
+      namespace: ns,
+      observer: { log: () => {}, event: (f, type, reason) => events.push(`${type} ${reason} ${f.metadata?.name}`) },
+    });
+    running = controller.run(2, ac.signal);
+  }, 90_000);
+
+  afterAll(async () => {
+    ac.abort();
+    await running;
+  });
+
+  const foos = () => dyn.resource(FOO_GVR).namespace(ns);
+  const deployments = () => dyn.resource(DEPLOYMENT_GVR).namespace(ns);
+  const foo = (name: string, deploymentName: string, replicas: number): Unstructured => ({
+    apiVersion: 'samplecontroller.k8s.io/v1alpha1',
+    kind: 'Foo',
+    metadata: { name },
+    spec: { deploymentName, replicas },
+  });
+
+  it('creates an owned Deployment with the Foo replicas, mirrors availability, and reconciles changes', async () => {
+    const created = (await foos().create(foo('foo-a', 'dep-a', 2))) as Foo;
+    const dep = await until(async () => (await deployments().get('dep-a')) as Deployment);
+    expect(dep.spec?.replicas).toBe(2);
+    expect(dep.metadata?.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'Foo', name: 'foo-a', uid: created.metadata?.uid, controller: true }),
+    ]);
+
+    // Play the deployment controller: report 2 available replicas; the Foo status follows.
+    await deployments().patch(
+      'dep-a',
+      'application/merge-patch+json',
+      { status: { replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 } },
+      {},
+      'status',
+    );
+    await until(async () => (((await foos().get('foo-a')) as Foo).status?.availableReplicas === 2 ? true : undefined));
+
+    await foos().patch('foo-a', 'application/merge-patch+json', { spec: { replicas: 3 } });
+    await until(async () =>
+      (((await deployments().get('dep-a')) as Deployment).spec?.replicas ?? 0) === 3 ? true : undefined,
+    );
+
+    await deployments().delete('dep-a');
+    const recreated = await until(async () => {
+      const d = (await deployments().get('dep-a')) as Deployment;
+      return d.metadata?.uid !== dep.metadata?.uid ? d : undefined;
+    });
+    expect(recreated.spec?.replicas).toBe(3);
+    expect(events).toContain('Normal Synced foo-a');
+  });
+
+  it('retries a name conflict with backoff and succeeds once it clears', async () => {
+    await deployments().create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'taken' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'taken' } },
+        template: { metadata: { labels: { app: 'taken' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
+    });
+    await foos().create(foo('foo-b', 'taken', 1));
+    await until(async () => (controller.queue.numRequeues(`${ns}/foo-b`) >= 3 ? true : undefined));
+    expect(events).toContain('Warning ErrResourceExists foo-b');
+    await deployments().delete('taken');
+    const owned = await until(async () => {
+      const d = (await deployments().get('taken')) as Deployment;
+      return d.metadata?.ownerReferences?.[0]?.name === 'foo-b' ? d : undefined;
+    }, 30_000);
+    expect(owned.spec?.replicas).toBe(1);
+    await until(async () => (controller.queue.numRequeues(`${ns}/foo-b`) === 0 ? true : undefined));
+  }, 60_000);
+
+  it('stops gracefully, draining in-flight work', async () => {
+    ac.abort();
+    await running;
+    expect(controller.queue.shuttingDown()).toBe(true);
+    expect(controller.stats.workers).toBe(0);
+  });
+});
