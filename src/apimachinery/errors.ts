@@ -51,6 +51,11 @@ export class StatusError extends Error {
   get reason(): string {
     return this.status.reason ?? '';
   }
+
+  /** Seconds the server asked to wait before retrying (details.retryAfterSeconds), if any. */
+  get retryAfterSeconds(): number | undefined {
+    return this.status.details?.retryAfterSeconds;
+  }
 }
 
 const genericMessages: Record<number, [string, string]> = {

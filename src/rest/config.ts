@@ -73,6 +73,8 @@ export interface Config {
   proxy?: string | 'env' | false;
   /** Wrappers around each HTTP round trip (client-go's WrapTransport). */
   middleware?: Middleware[];
+  /** Receives the client's own notices (client-side throttling over 1 s); default stderr. */
+  logger?: (line: string) => void;
   /** Retries after 429/5xx with Retry-After and after connection resets of GETs (default 10). */
   maxRetries?: number;
 }

@@ -26,7 +26,12 @@ export interface RequestContext {
   timeout?: number;
   contentType: string;
   accept: string;
+  /** Receives client-side throttling notices (waits over 1 s), like client-go's klog lines. */
+  log: (line: string) => void;
 }
+
+/** Waits on the rate limiter longer than this are logged, as client-go does. */
+export const EXTRA_LONG_THROTTLE_LATENCY_MS = 1000;
 
 /** A request body. Objects are sent as JSON. */
 export type RequestBody = object | string | Uint8Array | Readable;
@@ -231,8 +236,15 @@ export class Request {
     const url = this.url();
     const warnings: string[] = [];
     for (let attempt = 0; ; attempt++) {
+      const waitStarted = performance.now();
       try {
         await this.ctx.rateLimiter.wait(signal);
+        const waited = performance.now() - waitStarted;
+        if (waited > EXTRA_LONG_THROTTLE_LATENCY_MS) {
+          this.ctx.log(
+            `Waited for ${(waited / 1000).toFixed(3)}s due to client-side throttling, not priority and fairness, request: ${this.verb}:${url.origin}${url.pathname}`,
+          );
+        }
       } catch (err) {
         throw new RequestAbortedError(
           `${this.describe()} was aborted while waiting for the rate limiter`,

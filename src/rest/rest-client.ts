@@ -49,6 +49,7 @@ export class RESTClient {
       timeout: config.timeout,
       contentType: config.contentType ?? 'application/json',
       accept: config.acceptContentTypes ?? 'application/json',
+      log: config.logger ?? ((line) => process.stderr.write(`${line}\n`)),
     };
   }
 

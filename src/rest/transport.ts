@@ -3,6 +3,8 @@
 // impersonation and user-agent headers are added per request; middleware wraps the whole.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, request } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
@@ -110,6 +112,23 @@ function impersonationHeaders(config: Config, headers: Record<string, string>): 
   }
 }
 
+/** A gzip-compressed body, decompressed as it streams (same shape as undici's body). */
+function gunzipBody(body: Readable): HttpResponse['body'] {
+  const out = body.pipe(createGunzip()) as unknown as Readable & HttpResponse['body'];
+  body.on('error', (err) => out.destroy(err));
+  const collect = async (): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const c of out) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+  out.text = async () => (await collect()).toString('utf8');
+  out.arrayBuffer = async () => {
+    const b = await collect();
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  };
+  return out;
+}
+
 /** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
@@ -124,7 +143,7 @@ export function roundTripFor(config: Config): RoundTrip {
   };
 
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
-    const headers: Record<string, string> = { 'user-agent': userAgent, ...req.headers };
+    const headers: Record<string, string> = { 'user-agent': userAgent, 'accept-encoding': 'gzip', ...req.headers };
     let tls = fixedTls;
     if (config.execProvider) {
       const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
@@ -149,10 +168,11 @@ export function roundTripFor(config: Config): RoundTrip {
         headersTimeout: 0,
         bodyTimeout: 0,
       });
+      const encoding = res.headers['content-encoding'];
       return {
         status: res.statusCode,
         headers: res.headers,
-        body: res.body,
+        body: encoding === 'gzip' ? gunzipBody(res.body) : res.body,
         dump: () => res.body.dump(),
       };
     } catch (err) {

@@ -1,10 +1,19 @@
 // The REST layer against the real apiserver: auth from the envtest kubeconfig (token, client
 // certificate), typed errors, CRUD with every patch type, watches, impersonation.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isAlreadyExists,
   isConflict,
   isForbidden,
+  isGone,
+  isInvalid,
+  isMethodNotSupported,
+  isResourceExpired,
   isNotFound,
   isUnauthorized,
   StatusError,
@@ -231,6 +240,87 @@ describe('REST client against kube-apiserver', () => {
       if (seen.length === 3) w.stop();
     }
     expect(seen).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+  });
+
+  it('classifies real 422 and 405 answers', async () => {
+    const rc = core(admin);
+    const invalid = await rc
+      .post()
+      .namespace(ns)
+      .resource('configmaps')
+      .body({ metadata: { name: 'Not_Valid' } })
+      .do()
+      .catch((e: unknown) => e);
+    expect(isInvalid(invalid)).toBe(true);
+    expect((invalid as StatusError).status.details?.causes?.[0]?.field).toBe('metadata.name');
+    const notAllowed = await unversionedRESTClientFor({ ...admin, qps: -1 })
+      .put()
+      .absPath('/version')
+      .body({})
+      .do()
+      .catch((e: unknown) => e);
+    expect(notAllowed).toBeInstanceOf(StatusError);
+    expect([404, 405]).toContain((notAllowed as StatusError).code);
+    if ((notAllowed as StatusError).code === 405) expect(isMethodNotSupported(notAllowed)).toBe(true);
+  });
+
+  it('gets 410 Expired for a continue token older than an etcd compaction', async () => {
+    const rc = core(admin);
+    for (let i = 0; i < 3; i++)
+      await rc
+        .post()
+        .namespace(ns)
+        .resource('configmaps')
+        .body({ metadata: { name: `compact-${i}` } })
+        .do();
+    const page = (await rc.get().namespace(ns).resource('configmaps').versionedParams({ limit: 1 }).do()).into<{
+      metadata: { continue: string };
+    }>();
+    expect(page.metadata.continue).toBeTruthy();
+    await rc
+      .post()
+      .namespace(ns)
+      .resource('configmaps')
+      .body({ metadata: { name: 'compact-bump' } })
+      .do();
+    const run = promisify(execFile);
+    const env = { ...process.env, ETCDCTL_API: '3' };
+    const { stdout } = await run('etcdctl', ['--endpoints', controlPlane.etcdUrl, 'endpoint', 'status', '-w', 'json'], {
+      env,
+    });
+    const revision = (JSON.parse(stdout) as Array<{ Status: { header: { revision: number } } }>)[0]!.Status.header
+      .revision;
+    await run('etcdctl', ['--endpoints', controlPlane.etcdUrl, 'compact', String(revision)], { env });
+    const err = await rc
+      .get()
+      .namespace(ns)
+      .resource('configmaps')
+      .versionedParams({ limit: 1, continue: page.metadata.continue })
+      .do()
+      .catch((e: unknown) => e);
+    expect((err as StatusError).code).toBe(410);
+    expect(isResourceExpired(err) || isGone(err)).toBe(true);
+  });
+
+  it('authenticates through an exec credential plugin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exec-it-'));
+    const plugin = join(dir, 'plugin.mjs');
+    writeFileSync(
+      plugin,
+      `#!${process.execPath}\nprocess.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: { token: process.env.PLUGIN_TOKEN } }));\n`,
+    );
+    chmodSync(plugin, 0o755);
+    const viaExec = core({
+      host: controlPlane.url,
+      tls: { caData: controlPlane.caData },
+      execProvider: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: plugin,
+        env: [{ name: 'PLUGIN_TOKEN', value: controlPlane.adminToken }],
+      },
+    });
+    const list = (await viaExec.get().resource('namespaces').do()).into<{ items: unknown[] }>();
+    expect(list.items.length).toBeGreaterThan(0);
   });
 
   it('fails with a TransportError when nothing listens', async () => {

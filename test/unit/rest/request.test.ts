@@ -3,7 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   isConflict,
   isNotFound,
@@ -216,6 +217,46 @@ describe('Request.do', () => {
       .do()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestAbortedError);
+  });
+});
+
+describe('transport details', () => {
+  it('asks for gzip and decodes gzip bodies', async () => {
+    const { rc, requests } = await setup((_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipSync(JSON.stringify({ kind: 'DeploymentList', items: [] })));
+    });
+    expect((await rc.get().resource('deployments').do()).into<{ kind: string }>().kind).toBe('DeploymentList');
+    expect(requests[0]!.headers['accept-encoding']).toBe('gzip');
+  });
+
+  it('logs client-side throttling waits over 1 s, as client-go does', async () => {
+    const lines: string[] = [];
+    const { rc } = await setup((_r, res) => json(res, 200, {}), { qps: 0.8, burst: 1, logger: (l) => lines.push(l) });
+    await rc.get().resource('deployments').do();
+    await rc.get().resource('deployments').do();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Waited for 1\.\d+s due to client-side throttling, not priority and fairness, request: GET:http/,
+    );
+  });
+
+  it('re-reads a rotated bearer token file after a minute', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-rotate-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, 'first');
+    const { rc, requests } = await setup((_r, res) => json(res, 200, {}), { bearerTokenFile: file });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      await rc.get().resource('deployments').do();
+      writeFileSync(file, 'second');
+      await rc.get().resource('deployments').do();
+      vi.setSystemTime(Date.now() + 61_000);
+      await rc.get().resource('deployments').do();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(requests.map((r) => r.headers.authorization)).toEqual(['Bearer first', 'Bearer first', 'Bearer second']);
   });
 });
 
