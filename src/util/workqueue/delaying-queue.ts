@@ -1,8 +1,17 @@
-// A Queue with addAfter: waiting items sit in one heap ordered by ready time with ONE timer for the
-// earliest; adding a waiting item again can only move it earlier (client-go's delaying queue).
-import { type HeapEntry, ReadyHeap } from './heap.js';
-import { Queue, type QueueOptions } from './queue.js';
+// A Queue with addAfter. Waiting items are grouped by the millisecond they become ready (timers
+// have millisecond resolution anyway; within one millisecond items keep the order they were added
+// in); a min-heap orders those distinct times and ONE timer waits for the earliest. Adding a
+// waiting item again can only move it earlier (client-go's rule).
 import type { ClockTimer } from '../wait/clock.js';
+import { NumberHeap } from './heap.js';
+import { Queue, type QueueOptions } from './queue.js';
+
+interface Waiting<T> {
+  item: T;
+  readyAt: number;
+  /** Superseded by an earlier add of the same item. */
+  dead: boolean;
+}
 
 /**
  * A work queue whose items can be added after a delay.
@@ -12,11 +21,11 @@ import type { ClockTimer } from '../wait/clock.js';
  * q.addAfter('default/web', 5000); // queued in 5 s
  */
 export class DelayingQueue<T> extends Queue<T> {
-  private readonly heap = new ReadyHeap<T>();
-  private readonly waiting = new Map<T, HeapEntry<T>>();
+  private readonly times = new NumberHeap();
+  private readonly buckets = new Map<number, Waiting<T>[]>();
+  private readonly waiting = new Map<T, Waiting<T>>();
   private timer: ClockTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
-  private seq = 0;
 
   constructor(options: QueueOptions = {}) {
     super(options);
@@ -32,16 +41,20 @@ export class DelayingQueue<T> extends Queue<T> {
     const readyAt = this.clock.now() + ms;
     const existing = this.waiting.get(item);
     if (existing) {
-      if (readyAt < existing.readyAt) {
-        existing.readyAt = readyAt;
-        this.heap.fix(existing);
-      }
-    } else {
-      const e: HeapEntry<T> = { item, readyAt, seq: this.seq++, index: -1 };
-      this.waiting.set(item, e);
-      this.heap.push(e);
+      if (readyAt >= existing.readyAt) return;
+      existing.dead = true;
     }
-    this.arm();
+    const w: Waiting<T> = { item, readyAt, dead: false };
+    this.waiting.set(item, w);
+    const at = Math.ceil(readyAt);
+    let bucket = this.buckets.get(at);
+    if (!bucket) {
+      bucket = [];
+      this.buckets.set(at, bucket);
+      this.times.push(at);
+    }
+    bucket.push(w);
+    if (at < this.timerAt) this.arm(at);
   }
 
   /** Items waiting for their delay. */
@@ -65,24 +78,28 @@ export class DelayingQueue<T> extends Queue<T> {
     this.timerAt = Number.POSITIVE_INFINITY;
   }
 
-  private arm(): void {
-    const top = this.heap.peek();
-    if (!top || this.shuttingDown()) return;
-    if (this.timer && this.timerAt <= top.readyAt) return;
+  private arm(at: number): void {
+    if (this.shuttingDown()) return;
     this.timer?.cancel();
-    this.timerAt = top.readyAt;
-    this.timer = this.clock.setTimer(() => this.fire(), top.readyAt - this.clock.now());
+    this.timerAt = at;
+    this.timer = this.clock.setTimer(() => this.fire(), at - this.clock.now());
   }
 
   private fire(): void {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = this.clock.now();
-    for (let top = this.heap.peek(); top && top.readyAt <= now; top = this.heap.peek()) {
-      this.heap.pop();
-      this.waiting.delete(top.item);
-      this.add(top.item);
+    for (let at = this.times.peek(); at !== undefined && at <= now; at = this.times.peek()) {
+      this.times.pop();
+      const bucket = this.buckets.get(at)!;
+      this.buckets.delete(at);
+      for (const w of bucket) {
+        if (w.dead) continue;
+        this.waiting.delete(w.item);
+        this.add(w.item);
+      }
     }
-    this.arm();
+    const next = this.times.peek();
+    if (next !== undefined) this.arm(next);
   }
 }

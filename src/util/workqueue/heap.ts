@@ -1,83 +1,48 @@
-// A binary min-heap keyed by ready time (ties by insertion order), with positions tracked so an
-// entry can be moved when its time changes.
+// A binary min-heap of numbers (the delaying queue's distinct ready times).
 
-/** One waiting item. */
-export interface HeapEntry<T> {
-  item: T;
-  readyAt: number;
-  seq: number;
-  index: number;
-}
-
-/** Min-heap of entries by (readyAt, seq). */
-export class ReadyHeap<T> {
-  private readonly a: HeapEntry<T>[] = [];
+/** Min-heap of numbers. */
+export class NumberHeap {
+  private readonly a: number[] = [];
 
   get length(): number {
     return this.a.length;
   }
 
-  peek(): HeapEntry<T> | undefined {
+  peek(): number | undefined {
     return this.a[0];
   }
 
-  push(e: HeapEntry<T>): void {
-    e.index = this.a.length;
-    this.a.push(e);
-    this.up(e.index);
-  }
-
-  pop(): HeapEntry<T> | undefined {
-    const n = this.a.length;
-    if (n === 0) return undefined;
-    this.swap(0, n - 1);
-    const top = this.a.pop()!;
-    if (this.a.length > 0) this.down(0);
-    return top;
-  }
-
-  /** Restores order after `e.readyAt` changed. */
-  fix(e: HeapEntry<T>): void {
-    if (!this.up(e.index)) this.down(e.index);
-  }
-
-  private less(i: number, j: number): boolean {
-    const x = this.a[i]!;
-    const y = this.a[j]!;
-    return x.readyAt < y.readyAt || (x.readyAt === y.readyAt && x.seq < y.seq);
-  }
-
-  private swap(i: number, j: number): void {
-    const x = this.a[i]!;
-    const y = this.a[j]!;
-    this.a[i] = y;
-    this.a[j] = x;
-    y.index = i;
-    x.index = j;
-  }
-
-  private up(i: number): boolean {
-    let moved = false;
+  push(v: number): void {
+    const a = this.a;
+    let i = a.length;
+    a.push(v);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
+      if (a[p]! <= v) break;
+      a[i] = a[p]!;
       i = p;
-      moved = true;
     }
-    return moved;
+    a[i] = v;
   }
 
-  private down(i: number): void {
-    const n = this.a.length;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) return;
-      let m = l;
-      if (l + 1 < n && this.less(l + 1, l)) m = l + 1;
-      if (!this.less(m, i)) return;
-      this.swap(i, m);
-      i = m;
+  pop(): number | undefined {
+    const a = this.a;
+    if (a.length === 0) return undefined;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const n = a.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const m = l + 1 < n && a[l + 1]! < a[l]! ? l + 1 : l;
+        if (a[m]! >= last) break;
+        a[i] = a[m]!;
+        i = m;
+      }
+      a[i] = last;
     }
+    return top;
   }
 }
