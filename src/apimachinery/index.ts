@@ -3,4 +3,5 @@
 export * from './errors.js';
 export * from './meta.js';
 export * from './schema.js';
+export * from './scheme.js';
 export * from './watch/index.js';

@@ -1,2 +1,22 @@
-// kube-client/kubernetes: layer 3. The generic ResourceClient that typed clients wrap.
-export { type ResourceDescriptor, ResourceClient, type WithSignal } from './resource-client.js';
+// kube-client/kubernetes: layer 3. The typed Clientset generated from Kubernetes v1.35.0's OpenAPI
+// spec (src/generated, `npm run generate`), the generic ResourceClient it wraps, and a scheme of
+// every built-in kind.
+import { Scheme } from '../apimachinery/scheme.js';
+import { kinds } from '../generated/kinds.js';
+
+export * from '../generated/index.js';
+export {
+  type ApplyConfiguration,
+  type DeepPartial,
+  type ResourceDescriptor,
+  ResourceClient,
+  type WithSignal,
+} from './runtime.js';
+
+/**
+ * Every built-in kind with its resource, scope and subresources.
+ *
+ * @example
+ * scheme.byApiVersionKind('apps/v1', 'Deployment')?.resource; // 'deployments'
+ */
+export const scheme: Scheme = new Scheme().register(...kinds);

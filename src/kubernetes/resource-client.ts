@@ -17,6 +17,7 @@ import { PatchType } from '../apimachinery/meta.js';
 import type { Watch } from '../apimachinery/watch/types.js';
 import type { Request } from '../rest/request.js';
 import type { RESTClient } from '../rest/rest-client.js';
+import type { ApplyConfiguration } from './apply-configuration.js';
 
 /** Per-call options: the API options plus an AbortSignal. */
 export type WithSignal<O> = O & { signal?: AbortSignal };
@@ -130,17 +131,17 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
    * @example
    * await cms.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: '1' } }, { fieldManager: 'me', force: true });
    */
-  async apply(applyConfig: Partial<T> & KubeObject, options: WithSignal<ApplyOptions>): Promise<T> {
+  async apply(applyConfig: ApplyConfiguration<T>, options: WithSignal<ApplyOptions>): Promise<T> {
     return this.applySubresource(applyConfig, options);
   }
 
   /** Server-side apply of the status subresource. */
-  async applyStatus(applyConfig: Partial<T> & KubeObject, options: WithSignal<ApplyOptions>): Promise<T> {
+  async applyStatus(applyConfig: ApplyConfiguration<T>, options: WithSignal<ApplyOptions>): Promise<T> {
     return this.applySubresource(applyConfig, options, 'status');
   }
 
   private async applySubresource(
-    applyConfig: Partial<T> & KubeObject,
+    applyConfig: ApplyConfiguration<T>,
     options: WithSignal<ApplyOptions>,
     ...subresources: string[]
   ): Promise<T> {
@@ -180,6 +181,16 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
   ): Promise<R> {
     const [o, signal] = ResourceClient.split(options);
     return (await this.req(this.restClient.get(), name, [subresource], signal).versionedParams(o).do()).into<R>();
+  }
+
+  /** GET a subresource as bytes (pod logs). */
+  async getSubresourceRaw(
+    name: string,
+    subresource: string,
+    options?: WithSignal<Record<string, unknown>>,
+  ): Promise<Buffer> {
+    const [o, signal] = ResourceClient.split(options);
+    return this.req(this.restClient.get(), name, [subresource], signal).versionedParams(o).doRaw();
   }
 
   /** POST to a subresource (eviction, binding, token, ...). */

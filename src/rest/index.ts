@@ -23,6 +23,7 @@ export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, 
 export { Request, type RequestBody } from './request.js';
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
 export { Result } from './result.js';
+export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 export { closeAllTransports, roundTripFor } from './transport.js';
 export {
   defaultWarningHandler,

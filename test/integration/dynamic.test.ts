@@ -34,7 +34,7 @@ describe('DynamicClient / ResourceClient', () => {
 
   it('applies server-side with field ownership and conflicts', async () => {
     const cms = dyn.resource(CM).namespace(ns);
-    const cfg = (data: Record<string, string>): Unstructured => ({
+    const cfg = (data: Record<string, string>) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'applied' },

@@ -1,0 +1,91 @@
+// Turns a CustomResourceDefinition (YAML or object) into the generator's model: one definition per
+// served version from its openAPIV3Schema, plus the list type, and one resource.
+import { parseAllDocuments } from 'yaml';
+import type { ApiModel, GroupVersionModel, Schema } from './model.js';
+
+interface CRD {
+  kind?: string;
+  spec: {
+    group: string;
+    scope: 'Namespaced' | 'Cluster';
+    names: { kind: string; plural: string; listKind?: string };
+    versions: Array<{
+      name: string;
+      served?: boolean;
+      schema?: { openAPIV3Schema?: Schema };
+      subresources?: { status?: unknown; scale?: unknown };
+    }>;
+  };
+}
+
+/** The definition-name prefix of a CRD group: `samplecontroller.k8s.io` -> `crd.samplecontroller_k8s_io`. */
+export function crdDefinitionPrefix(group: string): string {
+  return `crd.${group.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+/**
+ * Builds a model from CRD YAML text (several documents allowed).
+ *
+ * @example
+ * const model = modelFromCrds(readFileSync('crd.yaml', 'utf8'));
+ */
+export function modelFromCrds(yamlText: string): ApiModel {
+  const definitions: Record<string, Schema> = {};
+  const gvs = new Map<string, GroupVersionModel>();
+  for (const doc of parseAllDocuments(yamlText)) {
+    const crd = doc.toJSON() as CRD | null;
+    if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+    const { group, names, scope } = crd.spec;
+    for (const v of crd.spec.versions) {
+      if (v.served === false) continue;
+      const prefix = `${crdDefinitionPrefix(group)}.${v.name}`;
+      const schema = v.schema?.openAPIV3Schema ?? { type: 'object' };
+      const gvk = [{ group, version: v.name, kind: names.kind }];
+      definitions[`${prefix}.${names.kind}`] = {
+        ...schema,
+        type: 'object',
+        properties: {
+          apiVersion: { type: 'string', description: 'APIVersion of this object.' },
+          kind: { type: 'string', description: 'Kind of this object.' },
+          metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+          ...schema.properties,
+        },
+        'x-kubernetes-group-version-kind': gvk,
+      };
+      const listKind = names.listKind ?? `${names.kind}List`;
+      definitions[`${prefix}.${listKind}`] = {
+        description: `${listKind} is a list of ${names.kind}.`,
+        type: 'object',
+        required: ['items'],
+        properties: {
+          apiVersion: { type: 'string' },
+          kind: { type: 'string' },
+          metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta' },
+          items: { type: 'array', items: { $ref: `#/definitions/${prefix}.${names.kind}` } },
+        },
+        'x-kubernetes-group-version-kind': [{ group, version: v.name, kind: listKind }],
+      };
+      const key = `${group}/${v.name}`;
+      let gv = gvs.get(key);
+      if (!gv) {
+        gv = { group, version: v.name, resources: [] };
+        gvs.set(key, gv);
+      }
+      gv.resources.push({
+        resource: names.plural,
+        kind: names.kind,
+        namespaced: scope === 'Namespaced',
+        typeRef: `${prefix}.${names.kind}`,
+        listTypeRef: `${prefix}.${listKind}`,
+        subresources: [
+          ...(v.subresources?.status ? [{ name: 'status', actions: ['get', 'put', 'patch'] }] : []),
+          ...(v.subresources?.scale
+            ? [{ name: 'scale', actions: ['get', 'put', 'patch'], typeRef: 'io.k8s.api.autoscaling.v1.Scale' }]
+            : []),
+        ],
+        verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+      });
+    }
+  }
+  return { title: 'CustomResourceDefinitions', definitions, groupVersions: [...gvs.values()] };
+}
