@@ -1,0 +1,164 @@
+// SharedInformerFactory: one shared informer per resource for a whole program, with typed access
+// that mirrors the Clientset (`factory.coreV1.configMaps.informer()` / `.lister()`), started and
+// synced together.
+import type { KubeList, KubeObject, ListOptions } from '../apimachinery/meta.js';
+import type { Clientset } from '../kubernetes/index.js';
+import type { ResourceClient } from '../kubernetes/runtime.js';
+import { Lister } from '../listers/lister.js';
+import { listWatchFromResource } from '../tools/cache/listwatch.js';
+import { SharedIndexInformer } from '../tools/cache/shared-informer.js';
+import type { Indexers } from '../tools/cache/store.js';
+
+/** Options of {@link SharedInformerFactory}. */
+export interface SharedInformerFactoryOptions {
+  /** Default resync period of informers (ms; 0: none). */
+  defaultResyncMs?: number;
+  /** Watch one namespace only ('' = all). */
+  namespace?: string;
+  /** Adjusts every list/watch (label or field selectors). */
+  tweakListOptions?: (options: ListOptions) => void;
+  /** Applied to every object before caching. */
+  transform?: (obj: KubeObject) => KubeObject;
+  /** Extra indexes of every informer. */
+  indexers?: Indexers;
+}
+
+/** Typed access to one resource's shared informer and lister. */
+export interface InformerAccess<T extends KubeObject> {
+  informer(): SharedIndexInformer<T>;
+  lister(): Lister<T>;
+}
+
+type ObjectOf<C> =
+  C extends ResourceClient<infer T, infer _L>
+    ? T
+    : C extends (ns?: string) => ResourceClient<infer T, infer _L>
+      ? T
+      : never;
+
+/** The informers of one group version client: one property per resource. */
+export type GroupVersionInformers<C> = {
+  [K in keyof C as K extends 'restClient'
+    ? never
+    : C[K] extends
+          | ResourceClient<KubeObject, KubeList<KubeObject>>
+          | ((ns?: string) => ResourceClient<KubeObject, KubeList<KubeObject>>)
+      ? K
+      : never]: InformerAccess<ObjectOf<C[K]> & KubeObject>;
+};
+
+/** Group version accessors of the factory, mirroring the Clientset. */
+export type FactoryGroupVersions = {
+  [G in keyof Clientset as Clientset[G] extends { restClient: unknown } ? G : never]: GroupVersionInformers<
+    Clientset[G]
+  >;
+};
+
+/**
+ * client-go's SharedInformerFactory.
+ *
+ * @example
+ * const factory = SharedInformerFactory.create(cs, { defaultResyncMs: 30_000 });
+ * const pods = factory.coreV1.pods;
+ * pods.informer().addEventHandler({ onAdd: (p) => queue.add(metaNamespaceKeyFunc(p)) });
+ * factory.start(signal);
+ * await factory.waitForCacheSync(signal);
+ * pods.lister().namespace('default').list('app=web');
+ */
+export class SharedInformerFactory {
+  private readonly informers = new Map<string, SharedIndexInformer<KubeObject>>();
+  private readonly started = new Set<string>();
+  private readonly runs: Promise<void>[] = [];
+
+  private constructor(
+    readonly clientset: Clientset,
+    private readonly options: SharedInformerFactoryOptions,
+  ) {}
+
+  /** A factory over a Clientset. */
+  static create(
+    clientset: Clientset,
+    options: SharedInformerFactoryOptions = {},
+  ): SharedInformerFactory & FactoryGroupVersions {
+    const factory = new SharedInformerFactory(clientset, options);
+    return new Proxy(factory, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && !(prop in target)) {
+          const gvClient = (clientset as unknown as Record<string, unknown>)[prop];
+          if (gvClient && typeof gvClient === 'object' && 'restClient' in gvClient)
+            return target.groupVersion(gvClient as Record<string, unknown>);
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as SharedInformerFactory & FactoryGroupVersions;
+  }
+
+  private groupVersion(gvClient: Record<string, unknown>): Record<string, InformerAccess<KubeObject>> {
+    return new Proxy(
+      {},
+      {
+        get: (_t, prop) => {
+          if (typeof prop !== 'string') return undefined;
+          const member = gvClient[prop];
+          const client = (
+            typeof member === 'function'
+              ? (member as (ns: string) => unknown).call(gvClient, this.options.namespace ?? '')
+              : member
+          ) as ResourceClient<KubeObject>;
+          if (!client || typeof client !== 'object' || !('descriptor' in client)) return undefined;
+          return this.access(client);
+        },
+      },
+    );
+  }
+
+  /** Typed access for any ResourceClient (e.g. a generated CRD client). */
+  access<T extends KubeObject>(client: ResourceClient<T, KubeList<T>>): InformerAccess<T> {
+    return {
+      informer: () => this.informerFor(client),
+      lister: () => new Lister<T>(this.informerFor(client).getIndexer(), client.descriptor.resource),
+    };
+  }
+
+  /** The shared informer of a resource (created on first use). */
+  informerFor<T extends KubeObject>(client: ResourceClient<T, KubeList<T>>): SharedIndexInformer<T> {
+    const d = client.descriptor;
+    const key = `${d.group}/${d.version}/${d.resource}`;
+    let inf = this.informers.get(key) as SharedIndexInformer<T> | undefined;
+    if (!inf) {
+      inf = new SharedIndexInformer<T>(listWatchFromResource<T>(client, this.options.tweakListOptions), {
+        name: d.resource,
+        resyncPeriodMs: this.options.defaultResyncMs ?? 0,
+        indexers: this.options.indexers,
+        transform: this.options.transform as ((obj: T) => T) | undefined,
+      });
+      this.informers.set(key, inf as unknown as SharedIndexInformer<KubeObject>);
+    }
+    return inf;
+  }
+
+  /** Starts every informer requested so far that is not running yet. */
+  start(signal: AbortSignal): void {
+    for (const [key, inf] of this.informers) {
+      if (this.started.has(key)) continue;
+      this.started.add(key);
+      this.runs.push(inf.run(signal));
+    }
+  }
+
+  /** Waits until every started informer has synced; resolves a map of resource -> synced. */
+  async waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
+    const out = new Map<string, boolean>();
+    for (const key of this.started) {
+      const inf = this.informers.get(key)!;
+      while (!inf.hasSynced() && !signal?.aborted) await new Promise((r) => setTimeout(r, 50));
+      out.set(key, inf.hasSynced());
+    }
+    return out;
+  }
+
+  /** Resolves once every started informer has stopped (after the start signal aborted). */
+  async shutdown(): Promise<void> {
+    await Promise.all(this.runs);
+  }
+}

@@ -1,0 +1,8 @@
+// kube-client/informers: layer 4. The SharedInformerFactory with typed access per resource.
+export {
+  type FactoryGroupVersions,
+  type GroupVersionInformers,
+  type InformerAccess,
+  SharedInformerFactory,
+  type SharedInformerFactoryOptions,
+} from './factory.js';
