@@ -73,6 +73,11 @@ export interface ControlPlane {
   server: ControlPlaneServer;
   /** Kills kube-apiserver and etcd and removes the temp dirs. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Stops kube-apiserver, waits `downMs`, starts it again on the same port with the same data
+   * (etcd keeps running) and waits until it is ready: for testing clients' recovery.
+   */
+  restartApiserver(options?: { downMs?: number }): Promise<void>;
 }
 
 const defaultLog = (line: string) => {
@@ -150,31 +155,29 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
 
     const certDir = join(dir, 'serving');
-    apiserver = new ManagedProcess(
-      'kube-apiserver',
-      apiserverBin,
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${securePort}`,
-        '--insecure-port=0',
-        `--cert-dir=${certDir}`,
-        `--service-account-key-file=${creds.serviceAccountKeyFile}`,
-        `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,
-        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-        '--service-cluster-ip-range=10.0.0.0/24',
-        `--token-auth-file=${join(dir, 'tokens.csv')}`,
-        `--client-ca-file=${creds.clientCaFile}`,
-        '--authorization-mode=RBAC',
-        '--allow-privileged=true',
-        // No controller-manager runs, so no service account would ever exist for pods to use.
-        '--disable-admission-plugins=ServiceAccount',
-        ...(options.watchCache === false ? ['--watch-cache=false'] : []),
-        ...(options.apiserverArgs ?? []),
-      ],
-      join(dir, 'kube-apiserver.log'),
-    );
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${securePort}`,
+      '--insecure-port=0',
+      `--cert-dir=${certDir}`,
+      `--service-account-key-file=${creds.serviceAccountKeyFile}`,
+      `--service-account-signing-key-file=${creds.serviceAccountKeyFile}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      `--token-auth-file=${join(dir, 'tokens.csv')}`,
+      `--client-ca-file=${creds.clientCaFile}`,
+      '--authorization-mode=RBAC',
+      '--allow-privileged=true',
+      // No controller-manager runs, so no service account would ever exist for pods to use.
+      '--disable-admission-plugins=ServiceAccount',
+      ...(options.watchCache === false ? ['--watch-cache=false'] : []),
+      ...(options.apiserverArgs ?? []),
+    ];
+    const startApiserver = () =>
+      new ManagedProcess('kube-apiserver', apiserverBin, apiserverArgs, join(dir, 'kube-apiserver.log'));
+    apiserver = startApiserver();
 
     const url = `https://127.0.0.1:${securePort}`;
     const caFile = join(certDir, 'apiserver.crt');
@@ -216,6 +219,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         etcdLog: etcd.logFile,
       },
       stop: cleanable.stop,
+      restartApiserver: async ({ downMs = 0 } = {}) => {
+        await apiserver?.stop();
+        if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+        apiserver = startApiserver();
+        await waitUntilReady({
+          url,
+          caFile,
+          token: creds.adminToken,
+          etcd: etcd!,
+          apiserver,
+          timeoutMs: options.startTimeoutMs ?? 120_000,
+        });
+        log(`envtest: kube-apiserver restarted at ${url}`);
+      },
     };
   } catch (err) {
     await cleanable.stop();
