@@ -2,6 +2,7 @@
 // that mirrors the Clientset (`factory.coreV1.configMaps.informer()` / `.lister()`), started and
 // synced together.
 import type { KubeList, KubeObject, ListOptions } from '../apimachinery/meta.js';
+import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Clientset } from '../kubernetes/index.js';
 import type { ResourceClient } from '../kubernetes/runtime.js';
 import { Lister } from '../listers/lister.js';
@@ -21,6 +22,13 @@ export interface SharedInformerFactoryOptions {
   transform?: (obj: KubeObject) => KubeObject;
   /** Extra indexes of every informer. */
   indexers?: Indexers;
+}
+
+/** A dynamic or metadata client: resources by GroupVersionResource. */
+export interface ResourceSource {
+  resource(gvr: GroupVersionResource): ResourceClient<KubeObject, KubeList<KubeObject>> & {
+    namespace(ns: string): ResourceClient<KubeObject, KubeList<KubeObject>>;
+  };
 }
 
 /** Typed access to one resource's shared informer and lister. */
@@ -71,9 +79,30 @@ export class SharedInformerFactory {
   private readonly runs: Promise<void>[] = [];
 
   private constructor(
-    readonly clientset: Clientset,
+    readonly clientset: Clientset | undefined,
     private readonly options: SharedInformerFactoryOptions,
+    private readonly source?: ResourceSource,
   ) {}
+
+  /**
+   * A factory for any resource by GroupVersionResource over a DynamicClient (unstructured objects)
+   * or a MetadataClient (metadata only): client-go's dynamic and metadata informer factories.
+   *
+   * @example
+   * const f = SharedInformerFactory.forResources(MetadataClient.forConfig(config), { namespace: 'default' });
+   * const secrets = f.forResource({ group: '', version: 'v1', resource: 'secrets' });
+   */
+  static forResources(source: ResourceSource, options: SharedInformerFactoryOptions = {}): SharedInformerFactory {
+    return new SharedInformerFactory(undefined, options, source);
+  }
+
+  /** Typed access for a resource of the dynamic or metadata client this factory was made with. */
+  forResource(gvr: GroupVersionResource): InformerAccess<KubeObject> {
+    if (!this.source)
+      throw new Error('forResource needs a factory made with SharedInformerFactory.forResources(client)');
+    const r = this.source.resource(gvr);
+    return this.access(this.options.namespace ? r.namespace(this.options.namespace) : r);
+  }
 
   /** A factory over a Clientset. */
   static create(

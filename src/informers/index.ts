@@ -3,6 +3,7 @@ export {
   type FactoryGroupVersions,
   type GroupVersionInformers,
   type InformerAccess,
+  type ResourceSource,
   SharedInformerFactory,
   type SharedInformerFactoryOptions,
 } from './factory.js';

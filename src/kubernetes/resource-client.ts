@@ -77,7 +77,16 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
   /** LIST objects (use `limit`/`continue` to page). */
   async list(options?: WithSignal<ListOptions>): Promise<TList> {
     const [o, signal] = ResourceClient.split(options);
-    return (await this.req(this.restClient.get(), undefined, [], signal).versionedParams(o).do()).into<TList>();
+    return (
+      await this.forList(this.req(this.restClient.get(), undefined, [], signal))
+        .versionedParams(o)
+        .do()
+    ).into<TList>();
+  }
+
+  /** Adjusts list requests (the metadata client asks for PartialObjectMetadataList here). */
+  protected forList(r: Request): Request {
+    return r;
   }
 
   /** WATCH objects; resolves once the server accepted the watch. */

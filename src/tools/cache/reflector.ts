@@ -10,11 +10,12 @@ import {
   StatusError,
   suggestsClientDelay,
 } from '../../apimachinery/errors.js';
-import type { KubeList, KubeObject, ListOptions, Status } from '../../apimachinery/meta.js';
+import type { KubeObject, Status } from '../../apimachinery/meta.js';
 import type { Watch } from '../../apimachinery/watch/types.js';
 import { TransportError } from '../../rest/errors.js';
 import { type BackoffManager, newExponentialBackoffManager } from '../../util/wait/backoff-manager.js';
 import { sleep } from '../../util/wait/backoff.js';
+import { DEFAULT_PAGE_SIZE, ListPager } from '../pager/pager.js';
 import type { ListerWatcher } from './listwatch.js';
 
 /** What a Reflector writes into (a DeltaFIFO or any Store). */
@@ -136,36 +137,11 @@ export class Reflector<T extends KubeObject = KubeObject> {
     rv: string,
     signal: AbortSignal,
   ): Promise<{ items: T[]; resourceVersion: string; paged: boolean }> {
-    let pageSize = this.options.pageSize ?? 500;
-    if (!this.paginatedResult && rv !== '' && rv !== '0') pageSize = 0; // served from the watch cache
-    const items: T[] = [];
-    let cont: string | undefined;
-    let pages = 0;
-    let listRv = '';
-    for (;;) {
-      const opts: ListOptions = {
-        resourceVersion: cont ? undefined : rv,
-        limit: pageSize || undefined,
-        continue: cont,
-      };
-      let page: KubeList<T>;
-      try {
-        page = await this.listerWatcher.list(opts, signal);
-      } catch (err) {
-        if (cont && isExpiredError(err)) {
-          // The continue token expired mid-way: fall back to one full list (client-go's pager).
-          page = await this.listerWatcher.list({ resourceVersion: rv }, signal);
-          return { items: page.items ?? [], resourceVersion: page.metadata?.resourceVersion ?? '', paged: true };
-        }
-        throw err;
-      }
-      pages++;
-      for (const item of page.items ?? []) items.push(item);
-      listRv = page.metadata?.resourceVersion ?? listRv;
-      cont = page.metadata?.continue || undefined;
-      if (!cont) break;
-    }
-    return { items, resourceVersion: listRv, paged: pages > 1 };
+    const pager = new ListPager<T>((o, s) => this.listerWatcher.list(o, s));
+    pager.pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!this.paginatedResult && rv !== '' && rv !== '0') pager.pageSize = 0; // served from the watch cache
+    const { list, paginated } = await pager.list({ resourceVersion: rv }, signal);
+    return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', paged: paginated };
   }
 
   /** One list, then watches until a watch fails in a way that needs a relist. */

@@ -1,0 +1,10 @@
+// kube-client/metadata: layer 3. Metadata-only access to any resource.
+export {
+  METADATA_ACCEPT,
+  METADATA_LIST_ACCEPT,
+  MetadataClient,
+  MetadataResource,
+  MetadataResourceClient,
+  type PartialObjectMetadata,
+  type PartialObjectMetadataList,
+} from './metadata-client.js';
