@@ -201,6 +201,41 @@ export class DeltaFIFO<T = unknown> {
     return deltas;
   }
 
+  /**
+   * Waits until something is queued, then pops and processes every queued key in order, without
+   * yielding between keys when `process` is synchronous (the informer's hot path). Same semantics as
+   * calling {@link pop} repeatedly.
+   */
+  async popAll(process: PopProcessFunc<T>): Promise<number> {
+    while (this.queue.length === 0) {
+      if (this.closed) throw new FIFOClosedError();
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+    let n = 0;
+    while (this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const isInInitialList = !this.hasSynced();
+      if (this.initialPopulationCount > 0) this.initialPopulationCount--;
+      const deltas = this.items.get(id)!;
+      this.items.delete(id);
+      n++;
+      try {
+        const r = process(deltas, isInInitialList);
+        if (r && typeof (r as Promise<void>).then === 'function') await r;
+      } catch (err) {
+        if (!(err instanceof RequeueError)) throw err;
+        if (!this.items.has(id)) {
+          this.items.set(id, deltas);
+          this.queue.push(id);
+        }
+        return n; // let the caller come back rather than spin on a requeued key
+      }
+    }
+    return n;
+  }
+
   /** Closes the FIFO: pending pops reject with FIFOClosedError once the queue is empty. */
   close(): void {
     this.closed = true;

@@ -87,9 +87,12 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
         continue;
       }
       try {
-        if (n.kind === 'add') await this.handler.onAdd?.(n.obj, n.isInInitialList);
-        else if (n.kind === 'update') await this.handler.onUpdate?.(n.oldObj, n.newObj);
-        else await this.handler.onDelete?.(n.obj);
+        let r: void | Promise<void> | undefined;
+        if (n.kind === 'add') r = this.handler.onAdd?.(n.obj, n.isInInitialList);
+        else if (n.kind === 'update') r = this.handler.onUpdate?.(n.oldObj, n.newObj);
+        else r = this.handler.onDelete?.(n.obj);
+        // Await only handlers that return a promise: a sync handler costs no extra tick.
+        if (r && typeof (r as Promise<void>).then === 'function') await r;
       } catch (err) {
         this.onError(err);
       } finally {

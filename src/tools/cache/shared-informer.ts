@@ -164,7 +164,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     try {
       while (!signal.aborted) {
         try {
-          await this.fifo.pop((deltas, initial) => this.handleDeltas(deltas, initial));
+          await this.fifo.popAll((deltas, initial) => this.handleDeltas(deltas, initial));
         } catch (err) {
           if (err instanceof FIFOClosedError) break;
           this.handleError(err);
