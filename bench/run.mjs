@@ -1,12 +1,11 @@
 // npm run bench: kube-client against @kubernetes/client-node and a bare floor, each scenario in its
 // own process, clients alternating, several repetitions, medians and ratios to the floor. Writes
 // docs/benchmarks.md and docs/benchmarks.png. `--quick` for fewer repetitions.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { closureSize } from './sizes.mjs';
 import { chartSvg } from './chart.mjs';
-import { startReplayServer } from './replay-server.mjs';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 2 : 5;
@@ -68,7 +67,8 @@ const cp = await startControlPlane({ log: () => {} });
 const results = {};
 const record = (scenario, label, value) => {
   results[scenario] ??= {};
-  (results[scenario][label] ??= []).push(value);
+  results[scenario][label] ??= [];
+  results[scenario][label].push(value);
 };
 try {
   const cs = Clientset.forConfig({ ...cp.config, qps: -1 });
@@ -76,16 +76,21 @@ try {
   const payload = 'v'.repeat(1250);
   let seeded = 0;
   await parallelizeUntil(undefined, 32, CONFIGMAPS, async (i) => {
-    await cs.coreV1
-      .configMaps('bench')
-      .create({
-        metadata: { name: `cm-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
-        data: { payload },
-      });
+    await cs.coreV1.configMaps('bench').create({
+      metadata: { name: `cm-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
+      data: { payload },
+    });
     if (++seeded % 2500 === 0) say(`  seeded ${seeded}/${CONFIGMAPS}`);
   });
   await cs.coreV1.configMaps('bench').create({ metadata: { name: 'small' }, data: { a: '1' } });
-  const replay = await startReplayServer(WATCH_EVENTS);
+  // The replay server runs in its own process: scenarios run synchronously from here.
+  const replayProc = spawn(process.execPath, ['bench/replay-main.mjs', String(WATCH_EVENTS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const replay = {
+    url: await new Promise((resolve) => replayProc.stdout.once('data', (d) => resolve(d.toString().trim()))),
+    close: async () => replayProc.kill('SIGTERM'),
+  };
 
   for (let rep = 1; rep <= REPS; rep++) {
     const order = rep % 2 ? RUNS : [...RUNS].reverse();
@@ -152,7 +157,7 @@ const labels = RUNS.map(([c, , l = c]) => l);
 const fmt = (v, d = 0) => (v === undefined ? 'n/a' : v.toFixed(d));
 const ratio = (v, f) => (v === undefined || f === undefined ? 'n/a' : `${(v / f).toFixed(2)}x`);
 const lines = [];
-lines.push('| scenario | ' + labels.join(' | ') + ' |', '|---|' + labels.map(() => '---').join('|') + '|');
+lines.push(`| scenario | ${labels.join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`);
 const row = (name, scenario, field, digits, invert = false) => {
   const floor = m(scenario, 'floor', field);
   const cells = labels.map((l) => {

@@ -34,7 +34,7 @@ export function modelFromCrds(yamlText: string): ApiModel {
   const gvs = new Map<string, GroupVersionModel>();
   for (const doc of parseAllDocuments(yamlText)) {
     const crd = doc.toJSON() as CRD | null;
-    if (!crd || crd.kind !== 'CustomResourceDefinition') continue;
+    if (crd?.kind !== 'CustomResourceDefinition') continue;
     const { group, names, scope } = crd.spec;
     for (const v of crd.spec.versions) {
       if (v.served === false) continue;

@@ -2,11 +2,9 @@
 // so it works for CRDs without generated types.
 import type { KubeList, KubeObject } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
-import { type Config, withGroupVersion } from '../rest/config.js';
-import type { RoundTrip } from '../rest/http.js';
-import { rateLimiterFor, type RESTClient, restClientFor } from '../rest/rest-client.js';
-import { roundTripFor } from '../rest/transport.js';
-import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
+import type { Config } from '../rest/config.js';
+import { RESTClientPool } from '../rest/client-pool.js';
+import type { RESTClient } from '../rest/rest-client.js';
 import { ResourceClient } from '../kubernetes/resource-client.js';
 
 /** An object of any kind as plain JSON. */
@@ -25,32 +23,20 @@ export type UnstructuredList = KubeList<Unstructured>;
  * const foo = await foos.namespace('default').get('example');
  */
 export class DynamicClient {
-  private readonly clients = new Map<string, RESTClient>();
-  private readonly rateLimiter: RateLimiter;
-  private readonly roundTrip: RoundTrip;
+  private readonly pool: RESTClientPool;
 
-  constructor(private readonly config: Config) {
-    this.rateLimiter = rateLimiterFor(config);
-    this.roundTrip = roundTripFor(config);
+  constructor(config: Config) {
+    this.pool = new RESTClientPool(config);
   }
 
-  /** A dynamic client sharing one rate limiter and connection pool. */
+  /** A client sharing one rate limiter and connection pool across group versions. */
   static forConfig(config: Config): DynamicClient {
     return new DynamicClient(config);
   }
 
   /** The client for one resource: use `.namespace(ns)` for namespaced resources. */
   resource(gvr: GroupVersionResource): DynamicResource {
-    const key = `${gvr.group}/${gvr.version}`;
-    let rc = this.clients.get(key);
-    if (!rc) {
-      rc = restClientFor(withGroupVersion(this.config, gvr), {
-        rateLimiter: this.rateLimiter,
-        roundTrip: this.roundTrip,
-      });
-      this.clients.set(key, rc);
-    }
-    return new DynamicResource(rc, gvr);
+    return new DynamicResource(this.pool.forGroupVersion(gvr), gvr);
   }
 }
 

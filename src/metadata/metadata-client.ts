@@ -2,12 +2,10 @@
 // the Accept header client-go's metadata client sends. Cheap lists and watches of big objects.
 import type { KubeList, ObjectMeta } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
-import { type Config, withGroupVersion } from '../rest/config.js';
-import type { RoundTrip } from '../rest/http.js';
-import { rateLimiterFor, type RESTClient, restClientFor } from '../rest/rest-client.js';
-import { roundTripFor } from '../rest/transport.js';
+import type { Config } from '../rest/config.js';
+import { RESTClientPool } from '../rest/client-pool.js';
+import type { RESTClient } from '../rest/rest-client.js';
 import type { Request } from '../rest/request.js';
-import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import { ResourceClient } from '../kubernetes/runtime.js';
 
 /** An object's metadata only (meta.k8s.io/v1 PartialObjectMetadata). */
@@ -51,31 +49,19 @@ export class MetadataResource extends MetadataResourceClient {
  * const names = (await md.resource({ group: '', version: 'v1', resource: 'secrets' }).namespace('default').list()).items.map((s) => s.metadata?.name);
  */
 export class MetadataClient {
-  private readonly clients = new Map<string, RESTClient>();
-  private readonly rateLimiter: RateLimiter;
-  private readonly roundTrip: RoundTrip;
+  private readonly pool: RESTClientPool;
 
-  constructor(private readonly config: Config) {
-    this.rateLimiter = rateLimiterFor(config);
-    this.roundTrip = roundTripFor(config);
+  constructor(config: Config) {
+    this.pool = new RESTClientPool(config, (c) => ({ ...c, acceptContentTypes: METADATA_ACCEPT }));
   }
 
-  /** A metadata client sharing one rate limiter and connection pool. */
+  /** A client sharing one rate limiter and connection pool across group versions. */
   static forConfig(config: Config): MetadataClient {
     return new MetadataClient(config);
   }
 
-  /** The client for one resource. */
+  /** The client for one resource: use `.namespace(ns)` for namespaced resources. */
   resource(gvr: GroupVersionResource): MetadataResource {
-    const key = `${gvr.group}/${gvr.version}`;
-    let rc = this.clients.get(key);
-    if (!rc) {
-      rc = restClientFor(
-        { ...withGroupVersion(this.config, gvr), acceptContentTypes: METADATA_ACCEPT },
-        { rateLimiter: this.rateLimiter, roundTrip: this.roundTrip },
-      );
-      this.clients.set(key, rc);
-    }
-    return new MetadataResource(rc, gvr);
+    return new MetadataResource(this.pool.forGroupVersion(gvr), gvr);
   }
 }

@@ -5,6 +5,7 @@ import type { GroupVersion } from '../apimachinery/schema.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import type { ExecConfig } from './exec-credentials.js';
 import type { Middleware } from './http.js';
+import type { URLBackoffManager } from './url-backoff.js';
 import type { WarningHandler } from './warnings.js';
 
 /** TLS settings: PEM data or files (data wins), and verification options. */
@@ -73,6 +74,8 @@ export interface Config {
   proxy?: string | 'env' | false;
   /** Wrappers around each HTTP round trip (client-go's WrapTransport). */
   middleware?: Middleware[];
+  /** Per-host backoff after server errors (client-go's BackoffManager); off by default. */
+  urlBackoff?: URLBackoffManager;
   /** Receives the client's own notices (client-side throttling over 1 s); default stderr. */
   logger?: (line: string) => void;
   /** Retries after 429/5xx with Retry-After and after connection resets of GETs (default 10). */

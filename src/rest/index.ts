@@ -11,6 +11,7 @@ export {
   type TLSClientConfig,
   withGroupVersion,
 } from './config.js';
+export { RESTClientPool } from './client-pool.js';
 export { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 export {
   clearExecCredentialCache,
@@ -25,6 +26,7 @@ export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } f
 export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 export { closeAllTransports, roundTripFor } from './transport.js';
+export { newURLBackoff, noURLBackoff, type URLBackoffManager } from './url-backoff.js';
 export {
   defaultWarningHandler,
   newDeduplicatingWarningHandler,

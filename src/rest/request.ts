@@ -11,6 +11,7 @@ import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import { RequestAbortedError, TransportError } from './errors.js';
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
 import { Result } from './result.js';
+import type { URLBackoffManager } from './url-backoff.js';
 import { parseWarningHeaders, type WarningHandler } from './warnings.js';
 
 /** What a Request needs from its client. */
@@ -26,6 +27,8 @@ export interface RequestContext {
   timeout?: number;
   contentType: string;
   accept: string;
+  /** Per-host backoff (client-go's BackoffManager; no-op by default). */
+  urlBackoff: URLBackoffManager;
   /** Receives client-side throttling notices (waits over 1 s), like client-go's klog lines. */
   log: (line: string) => void;
 }
@@ -254,10 +257,20 @@ export class Request {
           },
         );
       }
+      const backoffMs = this.ctx.urlBackoff.calculateBackoff(url);
+      if (backoffMs > 0) {
+        try {
+          await sleep(backoffMs, signal);
+        } catch (err) {
+          throw new RequestAbortedError(`${this.describe()} was aborted during backoff`, url.pathname, { cause: err });
+        }
+      }
       let res: HttpResponse;
       try {
         res = await this.ctx.roundTrip({ method: this.verb, url, headers, body, signal });
+        this.ctx.urlBackoff.updateBackoff(url, res.status);
       } catch (err) {
+        this.ctx.urlBackoff.updateBackoff(url, 0);
         if (this.verb === 'GET' && isConnectionReset(err) && attempt < this.ctx.maxRetries) {
           await sleep(1000, signal).catch(() => {});
           if (!signal?.aborted) continue;

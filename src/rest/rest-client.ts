@@ -10,6 +10,7 @@ import { ConfigError } from './errors.js';
 import type { RoundTrip } from './http.js';
 import { Request, type RequestContext, versionedApiPath } from './request.js';
 import { roundTripFor } from './transport.js';
+import { noURLBackoff } from './url-backoff.js';
 import { defaultWarningHandler } from './warnings.js';
 
 /**
@@ -49,6 +50,7 @@ export class RESTClient {
       timeout: config.timeout,
       contentType: config.contentType ?? 'application/json',
       accept: config.acceptContentTypes ?? 'application/json',
+      urlBackoff: config.urlBackoff ?? noURLBackoff,
       log: config.logger ?? ((line) => process.stderr.write(`${line}\n`)),
     };
   }

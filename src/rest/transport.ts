@@ -142,6 +142,8 @@ export function roundTripFor(config: Config): RoundTrip {
     insecureSkipTLSVerify: config.tls?.insecure,
   };
 
+  // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
+  const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
     const headers: Record<string, string> = { 'user-agent': userAgent, 'accept-encoding': 'gzip', ...req.headers };
     let tls = fixedTls;
@@ -164,7 +166,7 @@ export function roundTripFor(config: Config): RoundTrip {
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: dispatcherFor(tls!, config.proxy),
+        dispatcher: fixedDispatcher ?? dispatcherFor(tls!, config.proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });

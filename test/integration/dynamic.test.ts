@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isConflict, isNotFound } from '../../src/apimachinery/errors.js';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
-import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
+import { DynamicClient } from '../../src/dynamic/index.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
 
 const CM = { group: '', version: 'v1', resource: 'configmaps' };

@@ -15,6 +15,7 @@ import {
 import {
   type Config,
   newDeduplicatingWarningHandler,
+  newURLBackoff,
   RequestAbortedError,
   restClientFor,
   type RESTClient,
@@ -217,6 +218,39 @@ describe('Request.do', () => {
       .do()
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestAbortedError);
+  });
+});
+
+describe('per-host backoff (off by default)', () => {
+  it('backs off exponentially after 5xx and resets on success', () => {
+    const b = newURLBackoff(100, 350);
+    const u = new URL('https://api.example:6443/api/v1/pods');
+    expect(b.calculateBackoff(u)).toBe(0);
+    b.updateBackoff(u, 503);
+    expect(b.calculateBackoff(u)).toBe(100);
+    b.updateBackoff(u, 0);
+    b.updateBackoff(u, 500);
+    expect(b.calculateBackoff(u)).toBe(350);
+    expect(b.calculateBackoff(new URL('https://other:6443/'))).toBe(0);
+    b.updateBackoff(u, 200);
+    expect(b.calculateBackoff(u)).toBe(0);
+  });
+
+  it('delays the next request to a failing host', async () => {
+    const { rc } = await setup(
+      (_r, res, i) => (i === 0 ? json(res, 503, { kind: 'Status', code: 503 }) : json(res, 200, {})),
+      {
+        urlBackoff: newURLBackoff(150, 1000),
+      },
+    );
+    await rc
+      .get()
+      .resource('deployments')
+      .do()
+      .catch(() => undefined);
+    const started = performance.now();
+    await rc.get().resource('deployments').do();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 });
 
