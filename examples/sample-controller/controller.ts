@@ -27,6 +27,8 @@ export interface ControllerObserver {
   log(line: string): void;
   synced?(foo: Foo, deployment: Deployment): void;
   fooDeleted?(key: string): void;
+  /** A sync failed and was requeued with backoff. */
+  syncFailed?(foo: Foo | undefined, key: string, err: Error, requeues: number): void;
   /** Called after every reconcile, successful or not. */
   reconciled?(): void;
   event?(foo: Foo, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -144,6 +146,12 @@ export class FooController {
           this.queue.addRateLimited(key);
           this.observer.log(
             `error syncing ${key}: ${(err as Error).message}; requeued (attempt ${this.queue.numRequeues(key)})`,
+          );
+          this.observer.syncFailed?.(
+            this.fooInformer.getIndexer().getByKey(key) as Foo | undefined,
+            key,
+            err as Error,
+            this.queue.numRequeues(key),
           );
         } finally {
           this.stats.reconciles++;

@@ -118,6 +118,14 @@ async function main(): Promise<number> {
           }),
         fooDeleted: (key) => dash.remove(key),
         reconciled: () => dash.reconciled(),
+        syncFailed: (f, key, err, requeues) =>
+          dash.upsert({
+            key,
+            deploymentName: f?.spec?.deploymentName ?? '',
+            desired: f?.spec?.replicas ?? 0,
+            lastResult: `retry #${requeues}: ${err.message.slice(0, 48)}`,
+            lastSync: new Date(),
+          }),
         event: (f, type, reason, message) => {
           if (type === 'Warning') dash.log(`event ${type} ${reason} on Foo ${f.metadata?.name}: ${message}`);
         },
