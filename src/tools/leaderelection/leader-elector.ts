@@ -1,0 +1,256 @@
+// Leader election as client-go's tools/leaderelection: candidates compete for a lock; the holder
+// renews it every retryPeriod and gives up leadership when it cannot renew within renewDeadline;
+// others take over once the lease has not been renewed for leaseDuration by their own clock.
+import { jitter, sleep } from '../../util/wait/backoff.js';
+import type { LeaderElectionRecord, ResourceLock } from './resource-lock.js';
+
+/** client-go's JitterFactor for acquire retries. */
+export const JITTER_FACTOR = 1.2;
+
+/** client-go's usual timings: lease 15 s, renew deadline 10 s, retry 2 s. */
+export const DEFAULT_LEADER_ELECTION_TIMINGS = {
+  leaseDuration: 15_000,
+  renewDeadline: 10_000,
+  retryPeriod: 2_000,
+} as const;
+
+/** Callbacks of a candidate. */
+export interface LeaderCallbacks {
+  /** Runs while leading; `signal` aborts when leadership is lost or the election stops. */
+  onStartedLeading(signal: AbortSignal): void | Promise<void>;
+  /** Called once leadership ends (also when it never started, as client-go does on exit). */
+  onStoppedLeading(): void;
+  /** Called when a new leader (possibly this candidate) is observed. */
+  onNewLeader?(identity: string): void;
+}
+
+/** Configuration of a candidate (durations in ms). */
+export interface LeaderElectionConfig {
+  lock: ResourceLock;
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
+  callbacks: LeaderCallbacks;
+  /** Release the lock when the signal aborts, so another candidate takes over at once. */
+  releaseOnCancel?: boolean;
+  /** For messages. */
+  name?: string;
+}
+
+/** The configuration breaks client-go's rules. */
+export class LeaderElectionConfigError extends Error {
+  override readonly name = 'LeaderElectionConfigError';
+}
+
+/** Checks client-go's rules: leaseDuration > renewDeadline > 1.2 x retryPeriod > 0, identity set. */
+export function validateLeaderElectionConfig(c: LeaderElectionConfig): void {
+  if (!(c.leaseDuration > c.renewDeadline))
+    throw new LeaderElectionConfigError('leaseDuration must be greater than renewDeadline');
+  if (!(c.renewDeadline > JITTER_FACTOR * c.retryPeriod)) {
+    throw new LeaderElectionConfigError('renewDeadline must be greater than retryPeriod*JitterFactor');
+  }
+  if (c.leaseDuration < 1) throw new LeaderElectionConfigError('leaseDuration must be greater than zero');
+  if (c.renewDeadline < 1) throw new LeaderElectionConfigError('renewDeadline must be greater than zero');
+  if (c.retryPeriod < 1) throw new LeaderElectionConfigError('retryPeriod must be greater than zero');
+  if (!c.callbacks?.onStartedLeading) throw new LeaderElectionConfigError('onStartedLeading callback must not be nil');
+  if (!c.callbacks?.onStoppedLeading) throw new LeaderElectionConfigError('onStoppedLeading callback must not be nil');
+  if (!c.lock) throw new LeaderElectionConfigError('lock must not be nil');
+  if (!c.lock.identity()) throw new LeaderElectionConfigError('lock identity is empty');
+}
+
+/**
+ * One candidate.
+ *
+ * @example
+ * const le = new LeaderElector({ lock, ...DEFAULT_LEADER_ELECTION_TIMINGS, releaseOnCancel: true, callbacks });
+ * await le.run(signal);
+ */
+export class LeaderElector {
+  private observedRecord: LeaderElectionRecord | undefined;
+  private observedTime = 0;
+  private reportedLeader = '';
+
+  constructor(readonly config: LeaderElectionConfig) {
+    validateLeaderElectionConfig(config);
+  }
+
+  /** True while this candidate holds the lock (by its last observation). */
+  isLeader(): boolean {
+    return this.observedRecord?.holderIdentity === this.config.lock.identity();
+  }
+
+  /** The identity of the last observed leader ('' when none). */
+  getLeader(): string {
+    return this.observedRecord?.holderIdentity ?? '';
+  }
+
+  /** Times a different leader took the lock, as recorded in it. */
+  leaderTransitions(): number {
+    return this.observedRecord?.leaderTransitions ?? 0;
+  }
+
+  /**
+   * Health for a liveness probe: fails when this candidate leads but has not renewed for longer
+   * than leaseDuration + `toleranceMs` (a stuck leader should be restarted).
+   */
+  check(toleranceMs = 0): Error | undefined {
+    if (!this.isLeader()) return undefined;
+    const since = Date.now() - this.observedTime;
+    if (since > this.config.leaseDuration + toleranceMs) {
+      return new Error(`failed election to renew leadership on lease ${this.config.lock.describe()}`);
+    }
+    return undefined;
+  }
+
+  /** Competes until elected, leads until leadership is lost or the signal aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      if (!(await this.acquire(signal))) return;
+      const leading = new AbortController();
+      const onAbort = () => leading.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const work = Promise.resolve()
+        .then(() => this.config.callbacks.onStartedLeading(leading.signal))
+        .catch((err: unknown) => process.stderr.write(`leaderelection: onStartedLeading failed: ${String(err)}\n`));
+      await this.renew(signal);
+      leading.abort(new Error('leadership lost'));
+      signal.removeEventListener('abort', onAbort);
+      void work;
+    } finally {
+      this.config.callbacks.onStoppedLeading();
+    }
+  }
+
+  private async acquire(signal: AbortSignal): Promise<boolean> {
+    while (!signal.aborted) {
+      if (await this.tryAcquireOrRenew(signal)) return true;
+      await sleep(jitter(this.config.retryPeriod, JITTER_FACTOR), signal).catch(() => {});
+    }
+    return false;
+  }
+
+  private async renew(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const deadline = Date.now() + this.config.renewDeadline;
+      let renewed = false;
+      while (!signal.aborted && Date.now() < deadline) {
+        if (await this.tryAcquireOrRenew(signal)) {
+          renewed = true;
+          break;
+        }
+        await sleep(this.config.retryPeriod, signal).catch(() => {});
+      }
+      if (!renewed) break; // lost (or stopping)
+      await sleep(this.config.retryPeriod, signal).catch(() => {});
+    }
+    if (signal.aborted && this.config.releaseOnCancel) await this.release();
+  }
+
+  /** Gives the lock up (holder '' and a 1 s lease) if this candidate holds it. */
+  async release(): Promise<boolean> {
+    if (!this.isLeader() || !this.observedRecord) return true;
+    const now = new Date();
+    const record: LeaderElectionRecord = {
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTime: now,
+      renewTime: now,
+      leaderTransitions: this.observedRecord.leaderTransitions,
+    };
+    try {
+      await this.config.lock.update(record);
+      this.setObserved(record);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private setObserved(record: LeaderElectionRecord): void {
+    this.observedRecord = record;
+    this.observedTime = Date.now();
+    if (record.holderIdentity && record.holderIdentity !== this.reportedLeader) {
+      this.reportedLeader = record.holderIdentity;
+      this.config.callbacks.onNewLeader?.(record.holderIdentity);
+    }
+  }
+
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    const lock = this.config.lock;
+    const id = lock.identity();
+    const now = new Date();
+    const desired: LeaderElectionRecord = {
+      holderIdentity: id,
+      leaseDurationSeconds: Math.round(this.config.leaseDuration / 1000) || 1,
+      acquireTime: now,
+      renewTime: now,
+      leaderTransitions: 0,
+    };
+    let current: LeaderElectionRecord | undefined;
+    try {
+      current = await lock.get(signal);
+    } catch {
+      return false;
+    }
+    if (!current) {
+      try {
+        await lock.create(desired, signal);
+        this.setObserved(desired);
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    if (!sameRecord(current, this.observedRecord)) {
+      this.observedRecord = current;
+      this.observedTime = Date.now();
+      if (current.holderIdentity && current.holderIdentity !== this.reportedLeader) {
+        this.reportedLeader = current.holderIdentity;
+        this.config.callbacks.onNewLeader?.(current.holderIdentity);
+      }
+    }
+    const leaseMs = (current.leaseDurationSeconds || 0) * 1000;
+    if (current.holderIdentity !== '' && current.holderIdentity !== id && this.observedTime + leaseMs > Date.now()) {
+      return false; // held by another, not expired by our clock
+    }
+    if (current.holderIdentity === id) {
+      desired.acquireTime = current.acquireTime;
+      desired.leaderTransitions = current.leaderTransitions;
+    } else {
+      desired.leaderTransitions = current.leaderTransitions + 1;
+    }
+    try {
+      await lock.update(desired, signal);
+    } catch {
+      return false;
+    }
+    this.setObserved(desired);
+    return true;
+  }
+}
+
+function sameRecord(a: LeaderElectionRecord, b: LeaderElectionRecord | undefined): boolean {
+  return (
+    !!b &&
+    a.holderIdentity === b.holderIdentity &&
+    a.leaseDurationSeconds === b.leaseDurationSeconds &&
+    a.renewTime.getTime() === b.renewTime.getTime() &&
+    a.acquireTime.getTime() === b.acquireTime.getTime() &&
+    a.leaderTransitions === b.leaderTransitions
+  );
+}
+
+/**
+ * Runs one candidate until the signal aborts (client-go's RunOrDie, with typed validation errors).
+ *
+ * @example
+ * await runLeaderElection({ lock, ...DEFAULT_LEADER_ELECTION_TIMINGS, releaseOnCancel: true, signal,
+ *   callbacks: { onStartedLeading: (s) => controller.run(2, s), onStoppedLeading: () => process.exit(0) } });
+ */
+export async function runLeaderElection(
+  config: LeaderElectionConfig & { signal: AbortSignal },
+): Promise<LeaderElector> {
+  const le = new LeaderElector(config);
+  await le.run(config.signal);
+  return le;
+}

@@ -1,0 +1,74 @@
+// Leader election on a real Lease: three candidates in one process, exactly one leader at any time
+// over many renew periods, failover within leaseDuration + retryPeriod (plus slack) after the
+// leader stops without releasing, and immediate handover with releaseOnCancel.
+import { describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../src/clientcmd/index.js';
+import { Clientset } from '../../src/kubernetes/index.js';
+import { LeaderElector, LeaseLock } from '../../src/tools/leaderelection/index.js';
+import { controlPlane, createTestNamespace } from '../support/control-plane.js';
+
+const timings = { leaseDuration: 2000, renewDeadline: 1500, retryPeriod: 400 };
+
+async function election(name: string, releaseOnCancel: boolean) {
+  const ns = await createTestNamespace('election');
+  const cs = Clientset.forConfig({ ...loadKubeConfig({ path: controlPlane.kubeconfigPath }).config, qps: -1 });
+  const candidates = ['a', 'b', 'c'].map((id) => {
+    const ac = new AbortController();
+    const leadingSince: number[] = [];
+    const le = new LeaderElector({
+      lock: new LeaseLock(cs.coordinationV1.leases(ns), name, id),
+      ...timings,
+      releaseOnCancel,
+      callbacks: { onStartedLeading: () => void leadingSince.push(Date.now()), onStoppedLeading: () => {} },
+    });
+    return { id, le, ac, leadingSince, done: le.run(ac.signal) };
+  });
+  return { ns, cs, candidates };
+}
+
+const leaders = <C extends { le: LeaderElector; ac: AbortController }>(cs: C[]): C[] =>
+  cs.filter((c) => !c.ac.signal.aborted && c.le.isLeader());
+
+describe('leader election against kube-apiserver', () => {
+  it('keeps exactly one leader and fails over after the leader dies without releasing', async () => {
+    const { ns, cs, candidates } = await election('no-release', false);
+    let maxLeaders = 0;
+    let sawOne = 0;
+    const watch = setInterval(() => {
+      const n = leaders(candidates).length;
+      maxLeaders = Math.max(maxLeaders, n);
+      if (n === 1) sawOne++;
+    }, 25);
+    await new Promise((r) => setTimeout(r, 4000)); // about 10 renew periods
+    const [leader] = leaders(candidates);
+    expect(leader).toBeDefined();
+    const lease = await cs.coordinationV1.leases(ns).get('no-release');
+    expect(lease.spec?.holderIdentity).toBe(leader!.id);
+    const killedAt = Date.now();
+    leader!.ac.abort();
+    const rest = candidates.filter((c) => c !== leader);
+    while (leaders(rest).length === 0) await new Promise((r) => setTimeout(r, 20));
+    const failover = Date.now() - killedAt;
+    clearInterval(watch);
+    expect(maxLeaders).toBe(1);
+    expect(sawOne).toBeGreaterThan(50);
+    expect(failover).toBeLessThan(timings.leaseDuration + timings.retryPeriod * 1.2 + 1000);
+    expect((await cs.coordinationV1.leases(ns).get('no-release')).spec?.leaseTransitions).toBeGreaterThanOrEqual(1);
+    for (const c of candidates) c.ac.abort();
+    await Promise.all(candidates.map((c) => c.done));
+  }, 30_000);
+
+  it('hands over at once with releaseOnCancel', async () => {
+    const { candidates } = await election('release', true);
+    while (leaders(candidates).length === 0) await new Promise((r) => setTimeout(r, 20));
+    const [leader] = leaders(candidates);
+    const releasedAt = Date.now();
+    leader!.ac.abort();
+    await leader!.done;
+    const rest = candidates.filter((c) => c !== leader);
+    while (leaders(rest).length === 0) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - releasedAt).toBeLessThan(timings.retryPeriod * 1.2 * 2 + 500);
+    for (const c of rest) c.ac.abort();
+    await Promise.all(rest.map((c) => c.done));
+  }, 30_000);
+});
