@@ -2,7 +2,11 @@
 // cluster of $KUBECONFIG), installs the Foo CRD, runs the controller, creates a few Foos, plays a
 // short scenario (scale, delete a Deployment, a name conflict that is retried with backoff) and
 // shows it all live until Ctrl-C, then shuts down gracefully.
+import { hostname } from 'node:os';
 import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
+import { Clientset } from '../../src/kubernetes/index.js';
+import { LeaderElector, LeaseLock } from '../../src/tools/leaderelection/index.js';
+import { newBroadcaster, sinkForClientset } from '../../src/tools/record/index.js';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
 import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
 import type { Config } from '../../src/rest/index.js';
@@ -102,6 +106,12 @@ async function main(): Promise<number> {
   try {
     await installFooCrd(config, 'examples/sample-controller/crd.yaml', ac.signal);
     dash.log('Foo CRD installed (samplecontroller.k8s.io/v1alpha1)');
+    // Events (kubectl get events) and leader election (a Lease in the default namespace).
+    const cs = Clientset.forConfig(config);
+    const broadcaster = newBroadcaster();
+    broadcaster.startRecordingToSink(sinkForClientset(cs));
+    const recorder = broadcaster.newRecorder({ component: 'foo-controller', host: hostname() });
+    const identity = `${hostname()}-${process.pid}`;
     const controller = new FooController(config, {
       namespace: NAMESPACE,
       observer: {
@@ -127,8 +137,29 @@ async function main(): Promise<number> {
             lastSync: new Date(),
           }),
         event: (f, type, reason, message) => {
+          recorder.event(
+            { ...f, apiVersion: `${FOO_GVR.group}/${FOO_GVR.version}`, kind: 'Foo' },
+            type,
+            reason,
+            message,
+          );
           if (type === 'Warning') dash.log(`event ${type} ${reason} on Foo ${f.metadata?.name}: ${message}`);
         },
+      },
+    });
+    const elector = new LeaderElector({
+      lock: new LeaseLock(cs.coordinationV1.leases(NAMESPACE), 'foo-controller', identity),
+      leaseDuration: 15_000,
+      renewDeadline: 10_000,
+      retryPeriod: 2_000,
+      releaseOnCancel: true,
+      callbacks: {
+        onStartedLeading: (leading) => {
+          dash.log(`leader election: ${identity} is the leader; starting the controller`);
+          return controller.run(WORKERS, leading);
+        },
+        onStoppedLeading: () => dash.log(`leader election: ${identity} stopped leading`),
+        onNewLeader: (id) => dash.log(`leader election: current leader is ${id}`),
       },
     });
     const stats = () => ({
@@ -137,12 +168,15 @@ async function main(): Promise<number> {
       errors: controller.stats.errors,
       retries: controller.stats.retries,
       workers: controller.stats.workers,
-      leader: 'this process',
+      leader: elector.isLeader() ? `${identity} (this process)` : elector.getLeader() || 'electing...',
     });
     dash.start(stats);
-    const running = controller.run(WORKERS, ac.signal);
+    // Only the elected replica reconciles: start another `npm start` with KUBECONFIG pointing at
+    // this control plane and it waits as a standby until this one stops.
+    const running = elector.run(ac.signal);
     await scenario(config, dash, ac.signal);
     await running;
+    await broadcaster.shutdown();
     dash.stop(stats());
     process.stdout.write(
       `\nStopped: controller drained after ${controller.stats.reconciles} reconciles (${controller.stats.errors} retried errors).\n`,

@@ -102,7 +102,10 @@ export class LeaderElector {
     return undefined;
   }
 
-  /** Competes until elected, leads until leadership is lost or the signal aborts. */
+  /**
+   * Competes until elected, leads until leadership is lost or the signal aborts; resolves once
+   * onStartedLeading's promise has settled and onStoppedLeading ran.
+   */
   async run(signal: AbortSignal): Promise<void> {
     try {
       if (!(await this.acquire(signal))) return;
@@ -115,7 +118,7 @@ export class LeaderElector {
       await this.renew(signal);
       leading.abort(new Error('leadership lost'));
       signal.removeEventListener('abort', onAbort);
-      void work;
+      await work; // let the leader's work wind down (drain) before reporting the stop
     } finally {
       this.config.callbacks.onStoppedLeading();
     }
