@@ -72,3 +72,50 @@ describe('leader election against kube-apiserver', () => {
     await Promise.all(rest.map((c) => c.done));
   }, 30_000);
 });
+
+describe('leader election across processes', () => {
+  it('elects one of three processes and fails over when the leader is killed with SIGKILL', async () => {
+    const { spawn } = await import('node:child_process');
+    const { existsSync } = await import('node:fs');
+    expect(existsSync('dist/esm/tools/leaderelection/index.js'), 'run "npm run build" first (npm test does)').toBe(
+      true,
+    );
+    const ns = await createTestNamespace('election-procs');
+    const procs = ['p1', 'p2', 'p3'].map((id) => {
+      const child = spawn(
+        process.execPath,
+        ['test/integration/fixtures/candidate.mjs', controlPlane.kubeconfigPath, ns, 'procs', id],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      const lines: string[] = [];
+      child.stdout.on('data', (d: Buffer) => lines.push(...d.toString().trim().split('\n')));
+      return { id, child, lines };
+    });
+    const leadingNow = () =>
+      procs.filter(
+        (p) => p.child.exitCode === null && p.child.signalCode === null && p.lines.some((l) => l.startsWith('LEADING')),
+      );
+    const until = async (cond: () => boolean, ms: number) => {
+      const end = Date.now() + ms;
+      while (!cond()) {
+        if (Date.now() > end) throw new Error('condition not met in time');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    try {
+      await until(() => leadingNow().length > 0, 15_000);
+      await new Promise((r) => setTimeout(r, 3000)); // several renew periods
+      expect(leadingNow()).toHaveLength(1);
+      const leader = leadingNow()[0]!;
+      const cs = Clientset.forConfig({ ...loadKubeConfig({ path: controlPlane.kubeconfigPath }).config, qps: -1 });
+      expect((await cs.coordinationV1.leases(ns).get('procs')).spec?.holderIdentity).toBe(leader.id);
+      const killedAt = Date.now();
+      leader.child.kill('SIGKILL');
+      await until(() => leadingNow().length === 1 && leadingNow()[0] !== leader, 10_000);
+      expect(Date.now() - killedAt).toBeLessThan(2000 + 400 * 1.2 + 1500);
+      expect(leadingNow()).toHaveLength(1);
+    } finally {
+      for (const p of procs) p.child.kill('SIGKILL');
+    }
+  }, 40_000);
+});
