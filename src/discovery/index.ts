@@ -1,0 +1,11 @@
+// kube-client/discovery: layer 3. What the server serves, and a memory-cached variant.
+export {
+  type APIGroup,
+  type APIResource,
+  type APIResourceList,
+  DiscoveryClient,
+  GroupDiscoveryFailedError,
+  MemCacheDiscovery,
+  preferredResources,
+  type VersionInfo,
+} from './discovery-client.js';
