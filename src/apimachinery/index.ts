@@ -1,8 +1,11 @@
 // kube-client/apimachinery: layer 1. Meta types, group/version/kind/resource, API errors and the
 // watch primitives. Imports nothing from the other layers.
 export * from './errors.js';
+export * from './fields.js';
+export * from './intstr.js';
 export * from './labels.js';
 export * from './meta.js';
 export * from './schema.js';
 export * from './scheme.js';
+export * from './unstructured.js';
 export * from './watch/index.js';
