@@ -17,6 +17,12 @@ const result = await generate({
   runtime: '..',
   log: (line) => process.stdout.write(`${line}\n`),
 });
+const crd = await generate({
+  crdPath: 'examples/sample-controller/crd.yaml',
+  outDir: 'examples/sample-controller/generated',
+  runtime: '../../../src',
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 process.stdout.write(
-  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files).\n`,
+  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files); examples/sample-controller/generated holds the Foo client (${crd.files} files).\n`,
 );

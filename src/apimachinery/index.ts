@@ -5,6 +5,7 @@ export * from './fields.js';
 export * from './intstr.js';
 export * from './labels.js';
 export * from './meta.js';
+export * from './quantity.js';
 export * from './schema.js';
 export * from './scheme.js';
 export * from './unstructured.js';

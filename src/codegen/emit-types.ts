@@ -3,6 +3,7 @@
 import type { Schema } from './model.js';
 
 const PREFIXES = [
+  'crd.',
   'io.k8s.api.',
   'io.k8s.apimachinery.pkg.apis.',
   'io.k8s.apiextensions-apiserver.pkg.apis.',

@@ -56,6 +56,17 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     return out.signal(signal);
   }
 
+  /** Fills apiVersion and kind from the descriptor when missing, as client-go's typed clients encode them. */
+  private withTypeMeta<O extends KubeObject>(obj: O): O {
+    const d = this.descriptor;
+    if (!d.kind || (obj.apiVersion && obj.kind)) return obj;
+    return {
+      ...obj,
+      apiVersion: obj.apiVersion ?? (d.group ? `${d.group}/${d.version}` : d.version),
+      kind: obj.kind ?? d.kind,
+    };
+  }
+
   private nameOf(obj: T): string {
     const name = obj.metadata?.name;
     if (!name) throw new Error(`${this.descriptor.kind} has no metadata.name`);
@@ -100,14 +111,19 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
   /** POST a new object. */
   async create(obj: T, options?: WithSignal<CreateOptions>): Promise<T> {
     const [o, signal] = ResourceClient.split(options);
-    return (await this.req(this.restClient.post(), undefined, [], signal).versionedParams(o).body(obj).do()).into<T>();
+    return (
+      await this.req(this.restClient.post(), undefined, [], signal).versionedParams(o).body(this.withTypeMeta(obj)).do()
+    ).into<T>();
   }
 
   /** PUT an object (optimistic concurrency by metadata.resourceVersion). */
   async update(obj: T, options?: WithSignal<UpdateOptions>): Promise<T> {
     const [o, signal] = ResourceClient.split(options);
     return (
-      await this.req(this.restClient.put(), this.nameOf(obj), [], signal).versionedParams(o).body(obj).do()
+      await this.req(this.restClient.put(), this.nameOf(obj), [], signal)
+        .versionedParams(o)
+        .body(this.withTypeMeta(obj))
+        .do()
     ).into<T>();
   }
 
@@ -115,7 +131,10 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
   async updateStatus(obj: T, options?: WithSignal<UpdateOptions>): Promise<T> {
     const [o, signal] = ResourceClient.split(options);
     return (
-      await this.req(this.restClient.put(), this.nameOf(obj), ['status'], signal).versionedParams(o).body(obj).do()
+      await this.req(this.restClient.put(), this.nameOf(obj), ['status'], signal)
+        .versionedParams(o)
+        .body(this.withTypeMeta(obj))
+        .do()
     ).into<T>();
   }
 
@@ -161,7 +180,7 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     return (
       await this.req(this.restClient.patch(PatchType.Apply), name, subresources, signal)
         .versionedParams(o)
-        .body(JSON.stringify(applyConfig))
+        .body(JSON.stringify(this.withTypeMeta(applyConfig as KubeObject)))
         .do()
     ).into<T>();
   }
