@@ -215,6 +215,9 @@ export function newSimpleClientset(...objects: KubeObject[]): { clientset: Clien
   return { clientset: Clientset.forConfig(api.config()), api };
 }
 
+/** Same as {@link newSimpleClientset} (the name the issue tracker and client-go's newer API use). */
+export const newFakeClientset = newSimpleClientset;
+
 /**
  * A DynamicClient over an in-memory API, seeded with objects and their resources.
  *
