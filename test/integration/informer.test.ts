@@ -1,13 +1,13 @@
 // A SharedIndexInformer against the real apiserver: it syncs, follows adds/updates/deletes, and
 // recovers when a TCP proxy cuts its watch stream (a fault the server cannot make on demand),
 // ending with a cache equal to the server's state.
-import { createConnection, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PatchType } from '../../src/apimachinery/meta.js';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
 import { type Config, restClientFor, type RESTClient } from '../../src/rest/index.js';
 import { newListWatchFromClient, SharedIndexInformer, waitForCacheSync } from '../../src/tools/cache/index.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
+import { startCuttingProxy } from '../support/cutting-proxy.js';
 
 interface ConfigMap {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
@@ -21,29 +21,6 @@ const until = async (cond: () => boolean, ms = 15_000) => {
     await new Promise((r) => setTimeout(r, 20));
   }
 };
-
-/** A loopback TCP proxy to the apiserver whose connections can be cut at will. */
-async function startCuttingProxy(port: number) {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = createConnection(port, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address() as { port: number };
-  return {
-    url: `https://127.0.0.1:${address.port}`,
-    cutAll: () => {
-      for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe('SharedIndexInformer against kube-apiserver', () => {
   let ns: string;
