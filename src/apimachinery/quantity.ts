@@ -16,6 +16,10 @@ const DECIMAL_SUFFIX = Object.fromEntries(Object.entries(DECIMAL).map(([s, e]) =
 const BINARY_SUFFIX = Object.fromEntries(Object.entries(BINARY).map(([s, n]) => [n, s])) as Record<number, string>;
 const pow10 = (n: number) => 10n ** BigInt(n);
 const abs = (v: bigint) => (v < 0n ? -v : v);
+const sign = (v: bigint) => (v < 0n ? -1 : v > 0n ? 1 : 0);
+const digitCount = (v: bigint) => abs(v).toString().length;
+/** Beyond this many decimal digits a value is no finite double: value() gives +-Infinity. */
+const MAX_DOUBLE_DIGITS = 310;
 
 /**
  * A quantity.
@@ -37,7 +41,11 @@ export class Quantity {
   static of(mantissa: bigint, scale: number, format: QuantityFormat): Quantity {
     let m = mantissa;
     let s = scale;
-    if (s < -9) {
+    if (s < -9 && -9 - s > digitCount(m)) {
+      // Smaller than one nano (and not zero): rounds up to one nano, without a huge power of ten.
+      m = m === 0n ? 0n : m < 0n ? -1n : 1n;
+      s = -9;
+    } else if (s < -9) {
       // Round away from zero to nano precision.
       const d = pow10(-9 - s);
       const q = m / d;
@@ -54,6 +62,13 @@ export class Quantity {
 
   /** Compares with another quantity: -1, 0 or 1. */
   cmp(other: Quantity): number {
+    const sa = sign(this.mantissa);
+    const sb = sign(other.mantissa);
+    if (sa !== sb || sa === 0) return sa < sb ? -1 : sa > sb ? 1 : 0;
+    // Different orders of magnitude decide without scaling (which could need a huge power of ten).
+    const ma = digitCount(this.mantissa) + this.scale;
+    const mb = digitCount(other.mantissa) + other.scale;
+    if (ma !== mb) return (ma < mb ? -1 : 1) * sa;
     const s = Math.min(this.scale, other.scale);
     const a = this.mantissa * pow10(this.scale - s);
     const b = other.mantissa * pow10(other.scale - s);
@@ -73,6 +88,8 @@ export class Quantity {
 
   private scaledCeil(scale: number): number {
     const shift = this.scale - scale;
+    if (this.mantissa === 0n) return 0;
+    if (shift > MAX_DOUBLE_DIGITS) return this.mantissa < 0n ? -Infinity : Infinity;
     if (shift >= 0) return Number(this.mantissa * pow10(shift));
     const d = pow10(-shift);
     const q = this.mantissa / d;
@@ -108,7 +125,8 @@ export class Quantity {
       }
     }
     let e = Math.floor(this.scale / 3) * 3;
-    if (e > 18) e = 18;
+    // Suffixes end at E (10^18); the exponent form has no cap, so huge exponents stay short.
+    if (e > 18 && format !== 'DecimalExponent') e = 18;
     const m = this.mantissa * pow10(this.scale - e);
     if (format === 'DecimalExponent') return e === 0 ? `${m}` : `${m}e${e}`;
     return `${m}${DECIMAL_SUFFIX[e]}`;
@@ -138,7 +156,11 @@ export function parseQuantity(s: string): Quantity {
   let scale = -frac.length;
   let format: QuantityFormat = 'DecimalSI';
   if (exp) {
-    scale += Number(exp.slice(1));
+    const e = Number(exp.slice(1));
+    // Like apimachinery, the exponent is a 32-bit integer.
+    if (!(Math.abs(e) <= 2 ** 31 - 1))
+      throw new QuantityParseError(`quantity exponent out of range: ${JSON.stringify(s)}`);
+    scale += e;
     format = 'DecimalExponent';
   } else if (BINARY[suffix] !== undefined) {
     mantissa *= 1024n ** BigInt(BINARY[suffix]!);

@@ -35,6 +35,87 @@ export interface LoadKubeConfigOptions {
 const PATH_FIELDS_CLUSTER = ['certificate-authority'] as const;
 const PATH_FIELDS_USER = ['client-certificate', 'client-key', 'tokenFile'] as const;
 
+type FieldType = 'string' | 'boolean' | 'strings' | 'mapping';
+const CLUSTER_FIELDS: Record<string, FieldType> = {
+  server: 'string',
+  'certificate-authority': 'string',
+  'certificate-authority-data': 'string',
+  'insecure-skip-tls-verify': 'boolean',
+  'tls-server-name': 'string',
+  'proxy-url': 'string',
+};
+const USER_FIELDS: Record<string, FieldType> = {
+  token: 'string',
+  tokenFile: 'string',
+  username: 'string',
+  password: 'string',
+  'client-certificate': 'string',
+  'client-certificate-data': 'string',
+  'client-key': 'string',
+  'client-key-data': 'string',
+  exec: 'mapping',
+  'auth-provider': 'mapping',
+  as: 'string',
+  'as-uid': 'string',
+  'as-groups': 'strings',
+  'as-user-extra': 'mapping',
+};
+const EXEC_FIELDS: Record<string, FieldType> = {
+  apiVersion: 'string',
+  command: 'string',
+  args: 'strings',
+  installHint: 'string',
+  interactiveMode: 'string',
+  provideClusterInfo: 'boolean',
+};
+const CONTEXT_FIELDS: Record<string, FieldType> = { cluster: 'string', user: 'string', namespace: 'string' };
+
+function isType(v: unknown, type: FieldType): boolean {
+  if (type === 'strings') return Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (type === 'mapping') return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === type;
+}
+
+// Like client-go's typed decoding: a field of the wrong type is an error (a number or a mapping
+// where a string belongs would otherwise crash later with a TypeError); null is "not set".
+function checkFields(body: Record<string, unknown>, types: Record<string, FieldType>, file: string, at: string): void {
+  for (const [k, type] of Object.entries(types)) {
+    if (!Object.hasOwn(body, k)) continue;
+    const v = body[k];
+    if (v === null || v === undefined) delete body[k];
+    else if (!isType(v, type)) {
+      const what = { string: 'a string', boolean: 'a boolean', strings: 'a list of strings', mapping: 'a mapping' }[
+        type
+      ];
+      throw new KubeconfigError(`${at}.${k} must be ${what}`, file, `${at}.${k}`);
+    }
+  }
+}
+
+function checkUser(body: Record<string, unknown>, file: string, at: string): void {
+  checkFields(body, USER_FIELDS, file, at);
+  const exec = body.exec as Record<string, unknown> | undefined;
+  if (exec) {
+    checkFields(exec, EXEC_FIELDS, file, `${at}.exec`);
+    const env = exec.env;
+    if (env === null) delete exec.env;
+    else if (
+      env !== undefined &&
+      !(Array.isArray(env) && env.every((e) => e && typeof e.name === 'string' && typeof e.value === 'string'))
+    ) {
+      throw new KubeconfigError(`${at}.exec.env must be a list of {name, value}`, file, `${at}.exec.env`);
+    }
+  }
+  const provider = body['auth-provider'] as Record<string, unknown> | undefined;
+  if (provider) checkFields(provider, { name: 'string' }, file, `${at}.auth-provider`);
+  const extra = body['as-user-extra'] as Record<string, unknown> | undefined;
+  for (const [k, v] of Object.entries(extra ?? {})) {
+    if (!isType(v, 'strings')) {
+      throw new KubeconfigError(`${at}.as-user-extra.${k} must be a list of strings`, file, `${at}.as-user-extra`);
+    }
+  }
+}
+
 function asList<T>(value: unknown, file: string, field: string): T[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new KubeconfigError(`${field} must be a list`, file, field);
@@ -79,6 +160,8 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
           `${kind}[${i}].${key}`,
         );
       }
+      if (key === 'user') checkUser(body, file, `${kind}[${i}].user`);
+      else checkFields(body, CLUSTER_FIELDS, file, `${kind}[${i}].cluster`);
       for (const f of fields) if (typeof body[f] === 'string') body[f] = fix(body[f] as string);
       if (key === 'user') {
         const exec = body.exec as { command?: string } | undefined;
@@ -98,7 +181,12 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
         `contexts[${i}].context`,
       );
     }
+    checkFields(entry.context as Record<string, unknown>, CONTEXT_FIELDS, file, `contexts[${i}].context`);
   });
+  if (kc['current-context'] === null) delete kc['current-context'];
+  if (kc['current-context'] !== undefined && typeof kc['current-context'] !== 'string') {
+    throw new KubeconfigError('current-context must be a string', file, 'current-context');
+  }
   return kc;
 }
 

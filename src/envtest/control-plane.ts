@@ -74,10 +74,14 @@ export interface ControlPlane {
   /** Kills kube-apiserver and etcd and removes the temp dirs. Safe to call twice. */
   stop(): Promise<void>;
   /**
-   * Stops kube-apiserver, waits `downMs`, starts it again on the same port with the same data
-   * (etcd keeps running) and waits until it is ready: for testing clients' recovery.
+   * Stops kube-apiserver (SIGTERM, or SIGKILL with `kill: true`), waits `downMs`, starts it again
+   * on the same port with the same data (etcd keeps running) and waits until it is ready: for
+   * testing clients' recovery.
+   *
+   * @example
+   * await cp.restartApiserver({ kill: true, downMs: 1000 });
    */
-  restartApiserver(options?: { downMs?: number }): Promise<void>;
+  restartApiserver(options?: { downMs?: number; kill?: boolean }): Promise<void>;
 }
 
 const defaultLog = (line: string) => {
@@ -219,8 +223,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         etcdLog: etcd.logFile,
       },
       stop: cleanable.stop,
-      restartApiserver: async ({ downMs = 0 } = {}) => {
-        await apiserver?.stop();
+      restartApiserver: async ({ downMs = 0, kill = false } = {}) => {
+        await apiserver?.stop(kill ? 0 : undefined);
         if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
         apiserver = startApiserver();
         await waitUntilReady({

@@ -61,10 +61,10 @@ export class ManagedProcess {
     }
   }
 
-  /** Sends SIGTERM, waits up to `graceMs`, then SIGKILL; resolves once the process is gone. */
+  /** Sends SIGTERM, waits up to `graceMs`, then SIGKILL (at once when 0); resolves once the process is gone. */
   async stop(graceMs = 5000): Promise<void> {
     if (this.hasExited) return;
-    this.child.kill('SIGTERM');
+    this.child.kill(graceMs <= 0 ? 'SIGKILL' : 'SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);

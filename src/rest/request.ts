@@ -36,6 +36,13 @@ export interface RequestContext {
 /** Waits on the rate limiter longer than this are logged, as client-go does. */
 export const EXTRA_LONG_THROTTLE_LATENCY_MS = 1000;
 
+/**
+ * A watch with `timeoutSeconds` is ended by the server at that time; when no bytes arrive for
+ * timeoutSeconds + 10 % + this grace, the connection is taken as dead and the watch ends (the
+ * Reflector then watches again from its last resourceVersion).
+ */
+export const WATCH_IDLE_GRACE_MS = 5000;
+
 /** A request body. Objects are sent as JSON. */
 export type RequestBody = object | string | Uint8Array | Readable;
 
@@ -361,7 +368,10 @@ export class Request {
     this.abortSignal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
     const { res } = await this.send(true);
     if (res.status !== 200) throw this.errorFor(res, await this.readBody(res));
-    return new StreamWatch<T>(res.body, () => controller.abort());
+    // The server ends a watch after timeoutSeconds; silence well past that means a dead connection.
+    const timeoutSeconds = Number(this.params.get('timeoutSeconds') ?? 0);
+    const idleTimeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1100 + WATCH_IDLE_GRACE_MS : 0;
+    return new StreamWatch<T>(res.body, () => controller.abort(), { idleTimeoutMs });
   }
 }
 

@@ -62,7 +62,8 @@ export async function* decodeWatchStream<T = unknown>(
   source: AsyncIterable<Uint8Array>,
   onEnd?: (reason: Error | undefined) => void,
 ): AsyncGenerator<WatchEvent<T>> {
-  const decoder = new TextDecoder('utf-8');
+  // ignoreBOM keeps a leading BOM (an invalid event, as for StreamWatch and client-go) instead of dropping it.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let partial = '';
   let skipping = false;
   let reason: Error | undefined;
@@ -114,39 +115,80 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   private buffer: WatchEvent<T>[] = [];
   private head = 0;
 
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * @param source the response body
+   * @param abort cancels the underlying request
+   * @param options `idleTimeoutMs`: end the watch (with `endReason` set) when no bytes arrive for
+   *   this long, so that a black-holed connection cannot keep a watcher waiting forever.
+   */
   constructor(
     source: AsyncIterable<Uint8Array>,
     private readonly abort: () => void,
+    options: { idleTimeoutMs?: number } = {},
   ) {
     this.source = source[Symbol.asyncIterator]();
+    const idle = options.idleTimeoutMs ?? 0;
+    if (idle > 0) {
+      this.idleTimer = setTimeout(() => {
+        this.endReason = new Error(`watch stream idle: no data for ${idle} ms`);
+        this.ended = true;
+        this.abort();
+      }, idle);
+      this.idleTimer.unref();
+    }
   }
 
   stop(): void {
+    clearTimeout(this.idleTimer);
     if (this.stopped) return;
     this.stopped = true;
     this.abort();
   }
 
   private decodeChunk(chunk: Uint8Array): void {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const buf = this.partial ? Buffer.concat([this.partial, bytes]) : bytes;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    let nl = buf.indexOf(10, start);
-    while (nl >= 0) {
-      if (this.skipping) this.skipping = false;
-      else if (nl > start) {
-        const line = buf.toString('utf8', start, nl);
-        if (line.trim() !== '') this.buffer.push(parseWatchLine<T>(line));
+    let nl = buf.indexOf(10);
+    if (this.partial) {
+      if (nl < 0) {
+        this.keepPartial(Buffer.concat([this.partial, buf]));
+        return;
       }
+      // Join the unfinished line with the head of this chunk only, not with the whole chunk.
+      const line = Buffer.concat([this.partial, buf.subarray(0, nl)]);
+      this.partial = undefined;
+      this.emitLine(line, 0, line.length);
       start = nl + 1;
       nl = buf.indexOf(10, start);
     }
-    this.partial = this.skipping || start === buf.length ? undefined : buf.subarray(start);
-    if (this.partial && this.partial.length > MAX_WATCH_EVENT_BYTES) {
-      this.buffer.push(decodeError(`an event is longer than ${MAX_WATCH_EVENT_BYTES} bytes; skipped`) as WatchEvent<T>);
-      this.partial = undefined;
-      this.skipping = true;
+    while (nl >= 0) {
+      this.emitLine(buf, start, nl);
+      start = nl + 1;
+      nl = buf.indexOf(10, start);
     }
+    if (start < buf.length) this.keepPartial(buf.subarray(start));
+  }
+
+  private emitLine(buf: Buffer, start: number, end: number): void {
+    if (this.skipping) {
+      this.skipping = false; // the end of an oversized event
+      return;
+    }
+    if (end <= start) return;
+    const line = buf.toString('utf8', start, end);
+    if (line.trim() !== '') this.buffer.push(parseWatchLine<T>(line));
+  }
+
+  private keepPartial(bytes: Buffer): void {
+    if (this.skipping) return;
+    if (bytes.length > MAX_WATCH_EVENT_BYTES) {
+      this.buffer.push(decodeError(`an event is longer than ${MAX_WATCH_EVENT_BYTES} bytes; skipped`) as WatchEvent<T>);
+      this.skipping = true;
+      return;
+    }
+    this.partial = bytes;
   }
 
   private async fill(): Promise<void> {
@@ -157,11 +199,15 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       try {
         r = await this.source.next();
       } catch (err) {
-        if (!this.stopped) this.endReason = err instanceof Error ? err : new Error(String(err));
+        if (!this.stopped && !this.endReason) this.endReason = err instanceof Error ? err : new Error(String(err));
         this.ended = true;
+        clearTimeout(this.idleTimer);
         return;
       }
+      if (this.ended) return; // went idle meanwhile
+      this.idleTimer?.refresh();
       if (r.done) {
+        clearTimeout(this.idleTimer);
         const rest = this.partial?.toString('utf8') ?? '';
         this.partial = undefined;
         if (!this.skipping && rest.trim() !== '') this.buffer.push(parseWatchLine<T>(rest));
@@ -170,6 +216,27 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       }
       this.decodeChunk(r.value);
     }
+  }
+
+  /**
+   * The events decoded so far and not yet handed out, waiting for the next chunk when there are
+   * none; `undefined` once the watch ended. For consumers that handle events synchronously (the
+   * Reflector): one promise per chunk instead of one per event. Do not mix with iteration.
+   *
+   * @example
+   * for (let batch = await w.nextBatch(); batch; batch = await w.nextBatch()) for (const ev of batch) handle(ev);
+   */
+  async nextBatch(): Promise<WatchEvent<T>[] | undefined> {
+    if (this.stopped) return undefined;
+    if (this.head >= this.buffer.length) await this.fill();
+    if (this.stopped || this.head >= this.buffer.length) {
+      this.stop();
+      return undefined;
+    }
+    const batch = this.head === 0 ? this.buffer : this.buffer.slice(this.head);
+    this.buffer = [];
+    this.head = 0;
+    return batch;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<WatchEvent<T>> {

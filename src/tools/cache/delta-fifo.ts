@@ -131,8 +131,9 @@ export class DeltaFIFO<T = unknown> {
     const action: DeltaType = this.options.emitDeltaTypeReplaced ? 'Replaced' : 'Sync';
     const keys = new Set<string>();
     for (const item of list) {
-      keys.add(this.keyOf(item));
-      this.queueAction(action, item);
+      const id = this.keyOf(item);
+      keys.add(id);
+      this.queueAction(action, item, id);
     }
     let queuedDeletions = 0;
     const known = this.options.knownObjects;
@@ -253,19 +254,41 @@ export class DeltaFIFO<T = unknown> {
     w?.();
   }
 
-  private queueAction(type: DeltaType, obj: T | DeletedFinalStateUnknown<T>): void {
-    const id = this.keyOf(obj);
+  private queueAction(type: DeltaType, obj: T | DeletedFinalStateUnknown<T>, id = this.keyOf(obj)): void {
     if (this.options.transformer && !(obj instanceof DeletedFinalStateUnknown))
       obj = this.options.transformer(obj as T);
+    const delta: Delta<T> = { type, object: obj };
     const old = this.items.get(id);
-    const deltas = dedupDeltas([...(old ?? []), { type, object: obj }]);
-    if (!old) this.queue.push(id);
-    this.items.set(id, deltas);
+    if (!old) {
+      this.items.set(id, [delta]);
+      this.queue.push(id);
+    } else {
+      // Pending delta lists belong to the FIFO until popped (getByKey hands out copies): append in place.
+      old.push(delta);
+      dedupLastInPlace(old);
+    }
     this.wake();
   }
 }
 
-/** Collapses two trailing deletions into one, preferring the one that is not a tombstone. */
+/** dedupDeltas for a list that only grew by one: rewrites it in place. */
+function dedupLastInPlace<T>(deltas: Delta<T>[]): void {
+  const n = deltas.length;
+  const a = deltas[n - 1]!;
+  if (a.type !== 'Deleted') return;
+  const b = deltas[n - 2]!;
+  if (b.type !== 'Deleted') return;
+  deltas.length = n - 1;
+  deltas[n - 2] = a.object instanceof DeletedFinalStateUnknown ? b : a;
+}
+
+/**
+ * Collapses two trailing deletions into one, preferring the one that is not a tombstone (client-go's
+ * dedupDeltas).
+ *
+ * @example
+ * dedupDeltas([{ type: 'Deleted', object: a }, { type: 'Deleted', object: tombstone }]); // [{ Deleted a }]
+ */
 export function dedupDeltas<T>(deltas: Delta<T>[]): Delta<T>[] {
   const n = deltas.length;
   if (n < 2) return deltas;
