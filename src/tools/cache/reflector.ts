@@ -16,6 +16,7 @@ import type { Watch, WatchEvent } from '../../apimachinery/watch/types.js';
 import { TransportError } from '../../rest/errors.js';
 import { type BackoffManager, newExponentialBackoffManager } from '../../util/wait/backoff-manager.js';
 import { sleep } from '../../util/wait/backoff.js';
+import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { DEFAULT_PAGE_SIZE, ListPager } from '../pager/pager.js';
 import type { ListerWatcher } from './listwatch.js';
 
@@ -93,15 +94,21 @@ export class Reflector<T extends KubeObject = KubeObject> {
 
   /** Lists and watches until the signal aborts, backing off between failures. */
   async run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        await this.listAndWatch(signal);
-      } catch (err) {
+    // Reflectors usually share one stop signal; each holds up to two listeners on it at a time.
+    const release = holdAbortListeners(signal, 2);
+    try {
+      while (!signal.aborted) {
+        try {
+          await this.listAndWatch(signal);
+        } catch (err) {
+          if (signal.aborted) break;
+          this.handleError(err);
+        }
         if (signal.aborted) break;
-        this.handleError(err);
+        await sleep(this.backoff.backoff(), signal).catch(() => {});
       }
-      if (signal.aborted) break;
-      await sleep(this.backoff.backoff(), signal).catch(() => {});
+    } finally {
+      release();
     }
   }
 

@@ -3,6 +3,7 @@
 // listener; handlers can be added before or after start and each can ask for its own resync.
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { sleep } from '../../util/wait/backoff.js';
+import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { type Delta, DeltaFIFO, FIFOClosedError, resourceVersionOf } from './delta-fifo.js';
 import type { ResourceEventHandler } from './event-handler.js';
 import { deletionHandlingMetaNamespaceKeyFunc } from './keys.js';
@@ -158,6 +159,8 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
       shouldResync: () => this.shouldResync(),
     });
     for (const l of this.listeners) void l.run();
+    // Many informers usually share one stop signal; this one holds a listener on it.
+    const release = holdAbortListeners(signal, 1);
     const reflectorDone = this.reflector.run(signal);
     const onAbort = () => this.fifo.close();
     signal.addEventListener('abort', onAbort, { once: true });
@@ -176,6 +179,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
       this.stopped = true;
       for (const l of this.listeners) l.stop();
       await reflectorDone;
+      release();
     }
   }
 

@@ -14,3 +14,4 @@ export {
   jitterUntil,
   WaitTimeoutError,
 } from './backoff.js';
+export { holdAbortListeners } from './shared-signal.js';

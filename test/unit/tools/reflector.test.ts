@@ -1,5 +1,6 @@
 // Reflector and SharedIndexInformer behaviour pinned by client-go's reflector_test.go and
 // shared_informer_test.go, driven by a scripted ListerWatcher.
+import { defaultMaxListeners, getMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { StatusError } from '../../../src/apimachinery/errors.js';
 import type { KubeList, ListOptions } from '../../../src/apimachinery/meta.js';
@@ -159,6 +160,25 @@ describe('SharedIndexInformer', () => {
     expect(late).toEqual(['a true']);
     ac.abort();
     await done;
+  });
+
+  it('50 informers share one stop signal without a MaxListenersExceededWarning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const ac = new AbortController();
+    const lws = Array.from({ length: 50 }, () => new ScriptedLW());
+    const informers = lws.map(
+      (lw) => new SharedIndexInformer<Obj>(lw, { resyncPeriodMs: 60_000, reflector: fastBackoff }),
+    );
+    const runs = informers.map((inf) => inf.run(ac.signal));
+    await until(() => lws.every((lw) => lw.watchers.length === 1));
+    ac.abort();
+    await Promise.all(runs);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+    expect(getMaxListeners(ac.signal)).toBe(defaultMaxListeners);
   });
 
   it('hands out DeletedFinalStateUnknown for objects that vanished during a relist', async () => {
