@@ -9,7 +9,11 @@ if (client === 'kube-client') {
   const { loadKubeConfig } = await import('../../dist/esm/clientcmd/index.js');
   const { Clientset } = await import('../../dist/esm/kubernetes/index.js');
   const { SharedIndexInformer, listWatchFromResource } = await import('../../dist/esm/tools/cache/index.js');
-  const cs = Clientset.forConfig({ ...loadKubeConfig({ path: kubeconfig }).config, qps: -1 });
+  const cs = Clientset.forConfig({
+    ...loadKubeConfig({ path: kubeconfig }).config,
+    qps: -1,
+    disableCompression: process.env.GZIP !== '1',
+  });
   const inf = new SharedIndexInformer(listWatchFromResource(cs.coreV1.configMaps(ns)));
   inf.addEventHandler({ onAdd() {} });
   const ac = new AbortController();

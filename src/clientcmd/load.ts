@@ -43,6 +43,7 @@ const CLUSTER_FIELDS: Record<string, FieldType> = {
   'insecure-skip-tls-verify': 'boolean',
   'tls-server-name': 'string',
   'proxy-url': 'string',
+  'disable-compression': 'boolean',
 };
 const USER_FIELDS: Record<string, FieldType> = {
   token: 'string',
@@ -300,6 +301,7 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
     password: user.password,
     execProvider: user.exec,
     proxy: cluster['proxy-url'] || undefined,
+    ...(cluster['disable-compression'] ? { disableCompression: true } : {}),
   };
   if (user.exec && !user.exec.command) throw new KubeconfigError('exec has no command', source, f('exec.command'));
   const hasCert = Boolean(config.tls?.certData || config.tls?.certFile);

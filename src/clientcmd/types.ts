@@ -9,6 +9,8 @@ export interface KubeconfigCluster {
   'insecure-skip-tls-verify'?: boolean;
   'tls-server-name'?: string;
   'proxy-url'?: string;
+  /** Do not request gzip-compressed responses. */
+  'disable-compression'?: boolean;
 }
 
 /** A user (AuthInfo) entry. */

@@ -70,6 +70,12 @@ export interface Config {
   rateLimiter?: RateLimiter;
   /** Receives server warnings (default: each distinct warning printed once to stderr). */
   warningHandler?: WarningHandler;
+  /**
+   * Do not ask the server to gzip responses (client-go's DisableCompression; kubeconfig's
+   * `disable-compression`). Compression costs CPU on both ends; on loopback, in-cluster or other
+   * fast links it makes large lists slower, which is why Kubernetes' own control plane turns it off.
+   */
+  disableCompression?: boolean;
   /** Proxy URL; default `'env'` honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY; `false` disables. */
   proxy?: string | 'env' | false;
   /** Wrappers around each HTTP round trip (client-go's WrapTransport). */

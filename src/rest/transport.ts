@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Agent, type Dispatcher, EnvHttpProxyAgent, ProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
@@ -136,6 +137,7 @@ export function roundTripFor(config: Config): RoundTrip {
   const tokenFile = config.bearerTokenFile;
   if (tokenFile && !tokenSources.has(tokenFile)) tokenSources.set(tokenFile, new FileTokenSource(tokenFile));
   const userAgent = config.userAgent || defaultUserAgent();
+  const acceptEncoding: Record<string, string> = config.disableCompression ? {} : { 'accept-encoding': 'gzip' };
   const clusterInfo = {
     server: config.host,
     certificateAuthorityData: pem(config.tls?.caData, config.tls?.caFile, 'certificate authority'),
@@ -145,7 +147,7 @@ export function roundTripFor(config: Config): RoundTrip {
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
   const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
-    const headers: Record<string, string> = { 'user-agent': userAgent, 'accept-encoding': 'gzip', ...req.headers };
+    const headers: Record<string, string> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
     let tls = fixedTls;
     if (config.execProvider) {
       const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
@@ -159,9 +161,8 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
-    const url = req.url.toString();
     try {
-      const res = await request(url, {
+      const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,

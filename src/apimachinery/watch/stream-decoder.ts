@@ -1,6 +1,7 @@
 // Decodes the apiserver's watch stream (one JSON event per line) incrementally, chunk by chunk,
 // without ever holding the whole response. Garbage becomes an ERROR event with an InternalError
 // Status (never a crash); a dropped connection simply ends the iteration.
+import { Readable } from 'node:stream';
 import type { Status } from '../meta.js';
 import { WATCH_EVENT_TYPES, type Watch, type WatchEvent, type WatchEventType } from './types.js';
 
@@ -48,7 +49,8 @@ export function parseWatchLine<T = unknown>(line: string): WatchEvent<T> {
   if (object === null || typeof object !== 'object') {
     return decodeError(`event ${type} has no object`) as WatchEvent<T>;
   }
-  return { type: type as WatchEventType, object: object as T };
+  // The parsed object is the event (no copy: this runs for every event of every watch).
+  return parsed as WatchEvent<T>;
 }
 
 /**
@@ -96,10 +98,15 @@ export async function* decodeWatchStream<T = unknown>(
   }
 }
 
+/** Decoded events waiting in a StreamWatch before it pauses a Node stream source (backpressure). */
+const PAUSE_AT_EVENTS = 4096;
+
 /**
  * A Watch over a byte stream; `stop()` calls `abort` (which should end the source). Events of a
  * chunk are decoded together and handed out from a buffer, so the per-event cost is one resolved
- * promise (no generator chain): the watch path is throughput-critical.
+ * promise (no generator chain): the watch path is throughput-critical. A Node Readable source is
+ * read in flowing mode ('data' events hand over each chunk as received; its async iterator would
+ * copy buffered chunks together) and paused while too many decoded events wait.
  *
  * @example
  * const w = new StreamWatch(res.body, () => controller.abort());
@@ -108,7 +115,9 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   endReason?: Error;
   private stopped = false;
   private ended = false;
-  private readonly source: AsyncIterator<Uint8Array>;
+  private readonly source: AsyncIterator<Uint8Array> | undefined;
+  private readonly readable: Readable | undefined;
+  private wake: (() => void) | undefined;
   /** Bytes of an unfinished line (newlines never split a UTF-8 character, so lines decode alone). */
   private partial: Buffer | undefined;
   private skipping = false;
@@ -128,12 +137,18 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     private readonly abort: () => void,
     options: { idleTimeoutMs?: number } = {},
   ) {
-    this.source = source[Symbol.asyncIterator]();
+    if (source instanceof Readable) {
+      this.readable = source;
+      this.listen(source);
+    } else {
+      this.source = source[Symbol.asyncIterator]();
+    }
     const idle = options.idleTimeoutMs ?? 0;
     if (idle > 0) {
       this.idleTimer = setTimeout(() => {
         this.endReason = new Error(`watch stream idle: no data for ${idle} ms`);
         this.ended = true;
+        this.wakeUp();
         this.abort();
       }, idle);
       this.idleTimer.unref();
@@ -144,14 +159,53 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     clearTimeout(this.idleTimer);
     if (this.stopped) return;
     this.stopped = true;
+    this.wakeUp();
     this.abort();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private listen(source: Readable): void {
+    source.on('data', (chunk: Uint8Array | string) => {
+      if (this.ended || this.stopped) return;
+      this.idleTimer?.refresh();
+      this.decodeChunk(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      if (this.buffer.length - this.head >= PAUSE_AT_EVENTS) source.pause();
+      this.wakeUp();
+    });
+    source.once('end', () => this.finish(undefined));
+    source.once('error', (err) => this.finish(err));
+    // Closed without 'end' or 'error': cut off; an unfinished line is not an event.
+    source.once('close', () => this.finish(new Error('watch stream closed before its end')));
+  }
+
+  /** The source ended (or failed): flush the unfinished line and wake the consumer. */
+  private finish(err: unknown): void {
+    if (this.ended) return;
+    if (err !== undefined && !this.stopped && !this.endReason) {
+      this.endReason = err instanceof Error ? err : new Error(String(err));
+    }
+    if (err === undefined) this.flushPartial();
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    this.wakeUp();
+  }
+
+  private flushPartial(): void {
+    const rest = this.partial?.toString('utf8') ?? '';
+    this.partial = undefined;
+    if (!this.skipping && rest.trim() !== '') this.buffer.push(parseWatchLine<T>(rest));
   }
 
   private decodeChunk(chunk: Uint8Array): void {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    let nl = buf.indexOf(10);
     if (this.partial) {
+      const nl = buf.indexOf(10);
       if (nl < 0) {
         this.keepPartial(Buffer.concat([this.partial, buf]));
         return;
@@ -159,26 +213,31 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       // Join the unfinished line with the head of this chunk only, not with the whole chunk.
       const line = Buffer.concat([this.partial, buf.subarray(0, nl)]);
       this.partial = undefined;
-      this.emitLine(line, 0, line.length);
+      this.emitLine(line.toString('utf8'));
       start = nl + 1;
-      nl = buf.indexOf(10, start);
     }
-    while (nl >= 0) {
-      this.emitLine(buf, start, nl);
-      start = nl + 1;
-      nl = buf.indexOf(10, start);
+    const last = buf.lastIndexOf(10);
+    if (last >= start) {
+      // Newlines never split a UTF-8 character: the complete lines decode as one string.
+      const text = buf.toString('utf8', start, last);
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        this.emitLine(text.slice(from, nl));
+        from = nl + 1;
+      }
+      this.emitLine(text.slice(from));
+      start = last + 1;
     }
     if (start < buf.length) this.keepPartial(buf.subarray(start));
   }
 
-  private emitLine(buf: Buffer, start: number, end: number): void {
+  private emitLine(line: string): void {
     if (this.skipping) {
       this.skipping = false; // the end of an oversized event
       return;
     }
-    if (end <= start) return;
-    const line = buf.toString('utf8', start, end);
-    if (line.trim() !== '') this.buffer.push(parseWatchLine<T>(line));
+    // Events start with '{'; anything else is checked for being blank before it counts as garbage.
+    if (line.charCodeAt(0) === 123 || line.trim() !== '') this.buffer.push(parseWatchLine<T>(line));
   }
 
   private keepPartial(bytes: Buffer): void {
@@ -192,12 +251,24 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   }
 
   private async fill(): Promise<void> {
+    const readable = this.readable;
+    if (readable) {
+      while (this.head >= this.buffer.length && !this.ended && !this.stopped) {
+        this.buffer = [];
+        this.head = 0;
+        if (readable.isPaused()) readable.resume();
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+      }
+      return;
+    }
     while (this.head >= this.buffer.length && !this.ended && !this.stopped) {
       this.buffer = [];
       this.head = 0;
       let r: IteratorResult<Uint8Array>;
       try {
-        r = await this.source.next();
+        r = await this.source!.next();
       } catch (err) {
         if (!this.stopped && !this.endReason) this.endReason = err instanceof Error ? err : new Error(String(err));
         this.ended = true;
@@ -208,9 +279,7 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       this.idleTimer?.refresh();
       if (r.done) {
         clearTimeout(this.idleTimer);
-        const rest = this.partial?.toString('utf8') ?? '';
-        this.partial = undefined;
-        if (!this.skipping && rest.trim() !== '') this.buffer.push(parseWatchLine<T>(rest));
+        this.flushPartial();
         this.ended = true;
         return;
       }

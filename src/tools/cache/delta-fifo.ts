@@ -44,8 +44,11 @@ export class RequeueError extends Error {
   override readonly name = 'RequeueError';
 }
 
-/** Processes the deltas of one key; `isInInitialList` is true for the first relist's items. */
-export type PopProcessFunc<T> = (deltas: Delta<T>[], isInInitialList: boolean) => void | Promise<void>;
+/**
+ * Processes the deltas of one key; `isInInitialList` is true for the first relist's items; `key` is
+ * the FIFO's key of the object.
+ */
+export type PopProcessFunc<T> = (deltas: Delta<T>[], isInInitialList: boolean, key: string) => void | Promise<void>;
 
 /**
  * client-go's DeltaFIFO.
@@ -188,7 +191,7 @@ export class DeltaFIFO<T = unknown> {
     const deltas = this.items.get(id)!;
     this.items.delete(id);
     try {
-      await process(deltas, isInInitialList);
+      await process(deltas, isInInitialList, id);
     } catch (err) {
       if (err instanceof RequeueError) {
         if (!this.items.has(id)) {
@@ -223,7 +226,7 @@ export class DeltaFIFO<T = unknown> {
       this.items.delete(id);
       n++;
       try {
-        const r = process(deltas, isInInitialList);
+        const r = process(deltas, isInInitialList, id);
         if (r && typeof (r as Promise<void>).then === 'function') await r;
       } catch (err) {
         if (!(err instanceof RequeueError)) throw err;

@@ -167,7 +167,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     try {
       while (!signal.aborted) {
         try {
-          await this.fifo.popAll((deltas, initial) => this.handleDeltas(deltas, initial));
+          await this.fifo.popAll((deltas, initial, key) => this.handleDeltas(deltas, initial, key));
         } catch (err) {
           if (err instanceof FIFOClosedError) break;
           this.handleError(err);
@@ -199,7 +199,8 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     for (const l of sync ? this.syncingListeners : this.listeners) l.add(n);
   }
 
-  private handleDeltas(deltas: Delta<T>[], isInInitialList: boolean): void {
+  /** `key`: the FIFO's key, which is the indexer's too (same key function). */
+  private handleDeltas(deltas: Delta<T>[], isInInitialList: boolean, key: string): void {
     for (const d of deltas) {
       const obj = d.object as T;
       if (d.type === 'Deleted') {
@@ -207,7 +208,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
         this.distribute({ kind: 'delete', obj: d.object }, false);
         continue;
       }
-      const old = this.indexer.get(obj);
+      const old = this.indexer.getByKey(key);
       if (old !== undefined) {
         this.indexer.update(obj);
         const isSync =

@@ -56,9 +56,12 @@ export class ThreadSafeStore<T> {
   private readonly items = new Map<string, T>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
   private indexers: Indexers;
+  /** The indexers as a list (updateIndices runs for every change). */
+  private indexerList: Array<[string, IndexFunc]>;
 
   constructor(indexers: Indexers = {}) {
     this.indexers = { ...indexers };
+    this.indexerList = Object.entries(this.indexers);
   }
 
   add(key: string, obj: T): void {
@@ -140,10 +143,11 @@ export class ThreadSafeStore<T> {
       if (this.indexers[name]) throw new Error(`indexer conflict: ${name}`);
     }
     this.indexers = { ...this.indexers, ...indexers };
+    this.indexerList = Object.entries(this.indexers);
   }
 
   private updateIndices(oldObj: T | undefined, newObj: T | undefined, key: string): void {
-    for (const [name, fn] of Object.entries(this.indexers)) {
+    for (const [name, fn] of this.indexerList) {
       const oldValues = oldObj === undefined ? [] : fn(oldObj);
       const newValues = newObj === undefined ? [] : fn(newObj);
       if (oldValues.length === 1 && newValues.length === 1 && oldValues[0] === newValues[0]) continue;

@@ -76,6 +76,16 @@ describe('loadKubeConfig', () => {
     expect(b.config.tls?.insecure).toBe(true);
   });
 
+  it('maps disable-compression to Config.disableCompression', () => {
+    const g = files({
+      config:
+        'current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\n' +
+        'clusters: [{name: c, cluster: {server: "https://h:6443", disable-compression: true}}]\n',
+    });
+    expect(loadKubeConfig({ path: g('config') }).config.disableCompression).toBe(true);
+    expect(loadKubeConfig({ path: f('one/config') }).config.disableCompression).toBeUndefined();
+  });
+
   it('honours KUBECONFIG', () => {
     const old = process.env.KUBECONFIG;
     process.env.KUBECONFIG = list;

@@ -264,6 +264,29 @@ describe('transport details', () => {
     expect(requests[0]!.headers['accept-encoding']).toBe('gzip');
   });
 
+  it('disableCompression: no accept-encoding, plain body', async () => {
+    const { rc, requests } = await setup((_r, res) => json(res, 200, { kind: 'DeploymentList', items: [] }), {
+      disableCompression: true,
+    });
+    expect((await rc.get().resource('deployments').do()).into<{ kind: string }>().kind).toBe('DeploymentList');
+    expect(requests[0]!.headers['accept-encoding']).toBeUndefined();
+  });
+
+  it('loads only the undici modules it needs, and they are the ones undici exports', async () => {
+    const parts = await import('../../../src/rest/undici.js');
+    const undici = await import('undici');
+    expect(parts.Agent).toBe(undici.Agent);
+    expect(parts.ProxyAgent).toBe(undici.ProxyAgent);
+    expect(parts.EnvHttpProxyAgent).toBe(undici.EnvHttpProxyAgent);
+    const server = await startFakeServer((_r, res) => json(res, 200, { ok: true }));
+    closeServer = server.close;
+    const agent = new parts.Agent();
+    const res = await parts.request(new URL(`${server.url}/x?y=1`), { method: 'GET', dispatcher: agent });
+    expect(await res.body.json()).toEqual({ ok: true });
+    expect(server.requests[0]!.url).toBe('/x?y=1');
+    await agent.close();
+  });
+
   it('logs client-side throttling waits over 1 s, as client-go does', async () => {
     const lines: string[] = [];
     const { rc } = await setup((_r, res) => json(res, 200, {}), { qps: 0.8, burst: 1, logger: (l) => lines.push(l) });

@@ -1,0 +1,17 @@
+// Type stubs for the undici modules that src/rest/undici.ts loads directly (undici types only its index).
+declare module 'undici/lib/dispatcher/agent.js' {
+  const Agent: unknown;
+  export default Agent;
+}
+declare module 'undici/lib/dispatcher/proxy-agent.js' {
+  const ProxyAgent: unknown;
+  export default ProxyAgent;
+}
+declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
+  const EnvHttpProxyAgent: unknown;
+  export default EnvHttpProxyAgent;
+}
+declare module 'undici/lib/api/api-request.js' {
+  const request: unknown;
+  export default request;
+}
