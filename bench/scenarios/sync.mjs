@@ -1,6 +1,7 @@
 // Informer cold sync: wall time from start to synced for every ConfigMap of a namespace, then heap
-// after a forced GC and RSS. argv: client, kubeconfig path, namespace, expected count.
-const [client, kubeconfig, ns, expectedText] = process.argv.slice(2);
+// after a forced GC and RSS. argv: client, kubeconfig path, namespace, expected count, and 'gzip' to
+// let kube-client ask for compressed responses (client-go's default; off otherwise, like the floor).
+const [client, kubeconfig, ns, expectedText, compression] = process.argv.slice(2);
 const expected = Number(expectedText);
 const started = performance.now();
 let keep;
@@ -12,7 +13,7 @@ if (client === 'kube-client') {
   const cs = Clientset.forConfig({
     ...loadKubeConfig({ path: kubeconfig }).config,
     qps: -1,
-    disableCompression: process.env.GZIP !== '1',
+    disableCompression: compression !== 'gzip',
   });
   const inf = new SharedIndexInformer(listWatchFromResource(cs.coreV1.configMaps(ns)));
   inf.addEventHandler({ onAdd() {} });
