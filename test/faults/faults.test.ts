@@ -143,15 +143,19 @@ describe('informers under faults with a continuous writer', () => {
 
   /** Runs one fault scenario for both clients and records whether each converged. */
   const scenario = async (fault: string, round: number, inject: () => Promise<void>) => {
+    const say = (line: string) => process.stderr.write(`faults: round ${round}: ${fault}: ${line}\n`);
+    say('starting both clients');
     const before = { ...proxy.stats };
     const restartsBefore = restarts;
     const children = await Promise.all(CLIENTS.map((c) => startChild(c, node24, proxy.url, cp.server.adminToken)));
     try {
       const writer = startWriter(direct, NS);
       await sleep(1500);
+      say('writer running; injecting');
       await inject();
       await sleep(1500);
       const written = await writer.stop();
+      say(`writer stopped after ${written.ops} writes; waiting for both caches to equal a fresh list`);
       expect(written.ops).toBeGreaterThan(50);
       const delta = (k: keyof typeof before) => proxy.stats[k] - before[k];
       const observed = [
@@ -203,6 +207,11 @@ describe('informers under faults with a continuous writer', () => {
           observed,
         });
       }
+      for (const o of outcomes.filter((x) => x.fault === fault && x.round === round)) {
+        say(
+          `${o.client} ${o.converged ? `converged in ${(o.settleMs / 1000).toFixed(1)} s` : `did not converge (${o.detail})`}`,
+        );
+      }
       const mine = outcomes.filter((o) => o.fault === fault && o.round === round && o.client === 'kube-client');
       expect(mine.map((o) => (o.converged ? 'converged' : `not converged: ${o.detail}`))).toEqual(['converged']);
     } finally {
@@ -222,10 +231,15 @@ describe('informers under faults with a continuous writer', () => {
       },
     ],
     [
-      'etcd compaction, then streams cut: 410 Gone on the next watch (3x)',
+      'etcd compaction while the informers are cut off: 410 Gone on the next watch (3x)',
       async () => {
         const env = { ...process.env, ETCDCTL_API: '3' };
         for (let i = 0; i < 3; i++) {
+          // Cut the informers off while the writer goes on, then compact at the newest revision: the
+          // version each informer resumes from is gone, so its next watch gets 410 and it relists.
+          proxy.setMode('down');
+          proxy.cutAll();
+          await sleep(1500);
           const { stdout } = await run(
             'etcdctl',
             ['--endpoints', cp.server.etcdUrl, 'endpoint', 'status', '-w', 'json'],
@@ -236,7 +250,7 @@ describe('informers under faults with a continuous writer', () => {
           const revision = (JSON.parse(stdout) as Array<{ Status: { header: { revision: number } } }>)[0]!.Status.header
             .revision;
           await run('etcdctl', ['--endpoints', cp.server.etcdUrl, 'compact', String(revision)], { env });
-          proxy.cutAll();
+          proxy.setMode('pass');
           await sleep(2000);
         }
       },
