@@ -31,6 +31,8 @@ export interface RequestContext {
   urlBackoff: URLBackoffManager;
   /** Receives client-side throttling notices (waits over 1 s), like client-go's klog lines. */
   log: (line: string) => void;
+  /** base path + versioned API path, computed by the first request (requests are hot). */
+  pathPrefix?: string;
 }
 
 /** Waits on the rate limiter longer than this are logged, as client-go does. */
@@ -111,7 +113,8 @@ export class Request {
     readonly verb: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     patchType?: string,
   ) {
-    this.pathPrefix = joinPath(ctx.baseUrl.pathname, ctx.versionedApiPath);
+    ctx.pathPrefix ??= joinPath(ctx.baseUrl.pathname, ctx.versionedApiPath);
+    this.pathPrefix = ctx.pathPrefix;
     if (patchType) this.headers['content-type'] = patchType;
   }
 
@@ -203,19 +206,19 @@ export class Request {
 
   /** The full URL this request goes to. */
   url(): URL {
-    let p = this.pathPrefix;
     const e = encodeURIComponent;
-    if (this.nsSet && this.ns) p = joinPath(p, 'namespaces', e(this.ns));
-    if (this.res) p = joinPath(p, e(this.res));
-    if (this.resourceName || this.subresource.length > 0 || this.suffix.length > 0) {
-      p = joinPath(p, e(this.resourceName), ...this.subresource.map(e), ...this.suffix.map(e));
+    // Path segments: the prefix's own, then each part encoded (so it cannot add a '/'); empty parts drop out.
+    const segs = this.pathPrefix.split('/').filter((x) => x !== '');
+    if (this.nsSet && this.ns) segs.push('namespaces', e(this.ns));
+    if (this.res) segs.push(e(this.res));
+    for (const part of [this.resourceName, ...this.subresource, ...this.suffix]) if (part) segs.push(e(part));
+    let search = '';
+    if (this.params.size > 0 || this.timeoutMs > 0) {
+      const params = new URLSearchParams(this.params);
+      if (this.timeoutMs > 0 && !params.has('watch')) params.set('timeout', `${this.timeoutMs / 1000}s`);
+      search = params.toString();
     }
-    const url = new URL(this.ctx.baseUrl.origin);
-    url.pathname = p;
-    const params = new URLSearchParams(this.params);
-    if (this.timeoutMs > 0 && !params.has('watch')) params.set('timeout', `${this.timeoutMs / 1000}s`);
-    url.search = params.toString();
-    return url;
+    return new URL(`${this.ctx.baseUrl.origin}/${segs.join('/')}${search ? `?${search}` : ''}`);
   }
 
   private encodedBody(): string | Uint8Array | Readable | undefined {
