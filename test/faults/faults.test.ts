@@ -219,6 +219,17 @@ describe('informers under faults with a continuous writer', () => {
     }
   };
 
+  /** Three 3-second periods in which the proxy misbehaves (optionally cutting live streams first). */
+  const badPeriods = async (mode: 'status429' | 'status500' | 'down', cut: boolean) => {
+    for (let i = 0; i < 3; i++) {
+      proxy.setMode(mode);
+      if (cut) proxy.cutAll();
+      await sleep(3000);
+      proxy.setMode('pass');
+      await sleep(1000);
+    }
+  };
+
   const faults: Array<[string, () => Promise<void>]> = [
     [
       'kill -9 kube-apiserver and restart it (2x)',
@@ -273,41 +284,9 @@ describe('informers under faults with a continuous writer', () => {
         }
       },
     ],
-    [
-      '429 with Retry-After: 1 for 3 s, streams cut (3x)',
-      async () => {
-        for (let i = 0; i < 3; i++) {
-          proxy.setMode('status429');
-          proxy.cutAll();
-          await sleep(3000);
-          proxy.setMode('pass');
-          await sleep(1000);
-        }
-      },
-    ],
-    [
-      '500 Internal Server Error for 3 s, streams cut (3x)',
-      async () => {
-        for (let i = 0; i < 3; i++) {
-          proxy.setMode('status500');
-          proxy.cutAll();
-          await sleep(3000);
-          proxy.setMode('pass');
-          await sleep(1000);
-        }
-      },
-    ],
-    [
-      'connections refused for 3 s (3x)',
-      async () => {
-        for (let i = 0; i < 3; i++) {
-          proxy.setMode('down');
-          await sleep(3000);
-          proxy.setMode('pass');
-          await sleep(1000);
-        }
-      },
-    ],
+    ['429 with Retry-After: 1 for 3 s, streams cut (3x)', () => badPeriods('status429', true)],
+    ['500 Internal Server Error for 3 s, streams cut (3x)', () => badPeriods('status500', true)],
+    ['connections refused for 3 s (3x)', () => badPeriods('down', false)],
   ];
 
   for (let round = 1; round <= ROUNDS; round++) {
