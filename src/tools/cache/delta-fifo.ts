@@ -274,15 +274,22 @@ export class DeltaFIFO<T = unknown> {
   }
 }
 
-/** dedupDeltas for a list that only grew by one: rewrites it in place. */
-function dedupLastInPlace<T>(deltas: Delta<T>[]): void {
+/** The one delta two trailing deletions collapse into (the one that is not a tombstone), if they are. */
+function collapsedTrailingDeletion<T>(deltas: Delta<T>[]): Delta<T> | undefined {
   const n = deltas.length;
+  if (n < 2) return undefined;
   const a = deltas[n - 1]!;
-  if (a.type !== 'Deleted') return;
   const b = deltas[n - 2]!;
-  if (b.type !== 'Deleted') return;
-  deltas.length = n - 1;
-  deltas[n - 2] = a.object instanceof DeletedFinalStateUnknown ? b : a;
+  if (a.type !== 'Deleted' || b.type !== 'Deleted') return undefined;
+  return a.object instanceof DeletedFinalStateUnknown ? b : a;
+}
+
+/** dedupDeltas for a list the FIFO owns: rewrites it in place. */
+function dedupLastInPlace<T>(deltas: Delta<T>[]): void {
+  const keep = collapsedTrailingDeletion(deltas);
+  if (!keep) return;
+  deltas.length -= 1;
+  deltas[deltas.length - 1] = keep;
 }
 
 /**
@@ -293,13 +300,8 @@ function dedupLastInPlace<T>(deltas: Delta<T>[]): void {
  * dedupDeltas([{ type: 'Deleted', object: a }, { type: 'Deleted', object: tombstone }]); // [{ Deleted a }]
  */
 export function dedupDeltas<T>(deltas: Delta<T>[]): Delta<T>[] {
-  const n = deltas.length;
-  if (n < 2) return deltas;
-  const a = deltas[n - 1]!;
-  const b = deltas[n - 2]!;
-  if (a.type !== 'Deleted' || b.type !== 'Deleted') return deltas;
-  const keep = a.object instanceof DeletedFinalStateUnknown ? b : a;
-  return [...deltas.slice(0, n - 2), keep];
+  const keep = collapsedTrailingDeletion(deltas);
+  return keep ? [...deltas.slice(0, -2), keep] : deltas;
 }
 
 /** resourceVersion of an object (for Replaced-as-Sync detection). */
