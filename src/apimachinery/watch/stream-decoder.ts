@@ -146,9 +146,7 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     const idle = options.idleTimeoutMs ?? 0;
     if (idle > 0) {
       this.idleTimer = setTimeout(() => {
-        this.endReason = new Error(`watch stream idle: no data for ${idle} ms`);
-        this.ended = true;
-        this.wakeUp();
+        this.finish(new Error(`watch stream idle: no data for ${idle} ms`));
         this.abort();
       }, idle);
       this.idleTimer.unref();
@@ -183,7 +181,7 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     source.once('close', () => this.finish(new Error('watch stream closed before its end')));
   }
 
-  /** The source ended (or failed): flush the unfinished line and wake the consumer. */
+  /** The source ended, failed or went idle (`err`): flush the unfinished line on a clean end, wake the consumer. */
   private finish(err: unknown): void {
     if (this.ended) return;
     if (err !== undefined && !this.stopped && !this.endReason) {
@@ -270,17 +268,13 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       try {
         r = await this.source!.next();
       } catch (err) {
-        if (!this.stopped && !this.endReason) this.endReason = err instanceof Error ? err : new Error(String(err));
-        this.ended = true;
-        clearTimeout(this.idleTimer);
+        this.finish(err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (this.ended) return; // went idle meanwhile
       this.idleTimer?.refresh();
       if (r.done) {
-        clearTimeout(this.idleTimer);
-        this.flushPartial();
-        this.ended = true;
+        this.finish(undefined);
         return;
       }
       this.decodeChunk(r.value);
