@@ -35,7 +35,7 @@ export interface LoadKubeConfigOptions {
 const PATH_FIELDS_CLUSTER = ['certificate-authority'] as const;
 const PATH_FIELDS_USER = ['client-certificate', 'client-key', 'tokenFile'] as const;
 
-type FieldType = 'string' | 'boolean' | 'strings' | 'mapping';
+type FieldType = 'string' | 'boolean' | 'strings' | 'mapping' | 'env';
 const CLUSTER_FIELDS: Record<string, FieldType> = {
   server: 'string',
   'certificate-authority': 'string',
@@ -68,27 +68,37 @@ const EXEC_FIELDS: Record<string, FieldType> = {
   installHint: 'string',
   interactiveMode: 'string',
   provideClusterInfo: 'boolean',
+  env: 'env',
 };
 const CONTEXT_FIELDS: Record<string, FieldType> = { cluster: 'string', user: 'string', namespace: 'string' };
 
 function isType(v: unknown, type: FieldType): boolean {
   if (type === 'strings') return Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (type === 'mapping') return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (type === 'env') {
+    return Array.isArray(v) && v.every((e) => e && typeof e.name === 'string' && typeof e.value === 'string');
+  }
   return typeof v === type;
 }
 
 // Like client-go's typed decoding: a field of the wrong type is an error (a number or a mapping
 // where a string belongs would otherwise crash later with a TypeError); null is "not set".
+// `at` is the path of `body` in the file ('' for the top level).
 function checkFields(body: Record<string, unknown>, types: Record<string, FieldType>, file: string, at: string): void {
   for (const [k, type] of Object.entries(types)) {
     if (!Object.hasOwn(body, k)) continue;
     const v = body[k];
     if (v === null || v === undefined) delete body[k];
     else if (!isType(v, type)) {
-      const what = { string: 'a string', boolean: 'a boolean', strings: 'a list of strings', mapping: 'a mapping' }[
-        type
-      ];
-      throw new KubeconfigError(`${at}.${k} must be ${what}`, file, `${at}.${k}`);
+      const what = {
+        string: 'a string',
+        boolean: 'a boolean',
+        strings: 'a list of strings',
+        mapping: 'a mapping',
+        env: 'a list of {name, value}',
+      }[type];
+      const field = at ? `${at}.${k}` : k;
+      throw new KubeconfigError(`${field} must be ${what}`, file, field);
     }
   }
 }
@@ -96,17 +106,7 @@ function checkFields(body: Record<string, unknown>, types: Record<string, FieldT
 function checkUser(body: Record<string, unknown>, file: string, at: string): void {
   checkFields(body, USER_FIELDS, file, at);
   const exec = body.exec as Record<string, unknown> | undefined;
-  if (exec) {
-    checkFields(exec, EXEC_FIELDS, file, `${at}.exec`);
-    const env = exec.env;
-    if (env === null) delete exec.env;
-    else if (
-      env !== undefined &&
-      !(Array.isArray(env) && env.every((e) => e && typeof e.name === 'string' && typeof e.value === 'string'))
-    ) {
-      throw new KubeconfigError(`${at}.exec.env must be a list of {name, value}`, file, `${at}.exec.env`);
-    }
-  }
+  if (exec) checkFields(exec, EXEC_FIELDS, file, `${at}.exec`);
   const provider = body['auth-provider'] as Record<string, unknown> | undefined;
   if (provider) checkFields(provider, { name: 'string' }, file, `${at}.auth-provider`);
   const extra = body['as-user-extra'] as Record<string, unknown> | undefined;
@@ -184,10 +184,7 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     }
     checkFields(entry.context as Record<string, unknown>, CONTEXT_FIELDS, file, `contexts[${i}].context`);
   });
-  if (kc['current-context'] === null) delete kc['current-context'];
-  if (kc['current-context'] !== undefined && typeof kc['current-context'] !== 'string') {
-    throw new KubeconfigError('current-context must be a string', file, 'current-context');
-  }
+  checkFields(kc as Record<string, unknown>, { 'current-context': 'string' }, file, '');
   return kc;
 }
 
