@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseQuantity, type Quantity, QuantityParseError } from '../../../src/apimachinery/quantity.js';
-import { expectNoPollution, fuzzParams, prototypeSnapshot, succeedsOrThrowsTyped } from './support.js';
+import { expectNoPollution, fuzzParams, prototypeSnapshot, succeedsOrThrowsTyped, textAndTokens } from './support.js';
 
 const SUFFIXES = ['n', 'u', 'm', '', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
@@ -57,11 +57,7 @@ describe('quantities under bad input', () => {
   afterAll(() => expectNoPollution(before));
 
   it('arbitrary strings: QuantityParseError or a quantity whose canonical form round-trips', () => {
-    const text = fc.oneof(
-      fc.string({ maxLength: 20 }),
-      fc.string({ unit: 'binary', maxLength: 20 }),
-      fc.array(fc.constantFrom(...QUANTITY_TOKENS), { maxLength: 12 }).map((t) => t.join('')),
-    );
+    const text = textAndTokens(QUANTITY_TOKENS, { maxLength: 20, maxTokens: 12 });
     fc.assert(
       fc.property(text, (s) => {
         const q = parseBounded(s);

@@ -17,6 +17,7 @@ import {
   PROTOTYPE_KEYS,
   prototypeSnapshot,
   succeedsOrThrowsTyped,
+  textAndTokens,
 } from './support.js';
 
 const LABEL_TOKENS = [
@@ -63,12 +64,7 @@ const LABEL_TOKENS = [
   'é',
 ];
 
-const labelSelectorText = fc.oneof(
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.array(fc.constantFrom(...LABEL_TOKENS), { maxLength: 16 }).map((t) => t.join('')),
-  fc.array(fc.constantFrom(...LABEL_TOKENS), { maxLength: 16 }).map((t) => t.join(' ')),
-);
+const labelSelectorText = textAndTokens(LABEL_TOKENS, { maxLength: 30, maxTokens: 16, separators: ['', ' '] });
 
 const labelKey = fc.oneof(fc.constantFrom('a', 'x', 'app', 'env', 'example.com/app', ...PROTOTYPE_KEYS), fc.string());
 const labelValue = fc.oneof(fc.constantFrom('', 'a', 'prod', '5', '-5', '007', '1e3'), fc.string({ maxLength: 6 }));
@@ -99,11 +95,7 @@ const FIELD_TOKENS = [
   '__proto__',
 ];
 
-const fieldSelectorText = fc.oneof(
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: 'binary', maxLength: 30 }),
-  fc.array(fc.constantFrom(...FIELD_TOKENS), { maxLength: 14 }).map((t) => t.join('')),
-);
+const fieldSelectorText = textAndTokens(FIELD_TOKENS, { maxLength: 30, maxTokens: 14 });
 const fields = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom('metadata.name', 'a', ...PROTOTYPE_KEYS), fc.string()), fc.string()), {
     maxLength: 5,

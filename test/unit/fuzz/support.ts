@@ -53,6 +53,21 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
   }
 }
 
+/**
+ * Parser input: arbitrary text, arbitrary bytes as text, and runs of the grammar's `tokens` joined
+ * by each of `separators`.
+ */
+export function textAndTokens(
+  tokens: string[],
+  { maxLength, maxTokens, separators = [''] }: { maxLength: number; maxTokens: number; separators?: string[] },
+): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: 'binary', maxLength }),
+    ...separators.map((sep) => fc.array(fc.constantFrom(...tokens), { maxLength: maxTokens }).map((t) => t.join(sep))),
+  );
+}
+
 /** Keys that have special meaning on plain objects. */
 export const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty'];
 
