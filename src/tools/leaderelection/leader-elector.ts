@@ -149,19 +149,32 @@ export class LeaderElector {
     if (signal.aborted && this.config.releaseOnCancel) await this.release();
   }
 
-  /** Gives the lock up (holder '' and a 1 s lease) if this candidate holds it. */
+  /**
+   * Gives the lock up (holder '' and a 1 s lease) if this candidate holds it. The lock is read
+   * first, as client-go does: a renew cut off by the abort may have been applied even
+   * though its answer never came, and an update based on the read before it would conflict.
+   * Resolves to false when the lock could not be released (others then wait out the lease).
+   */
   async release(): Promise<boolean> {
-    if (!this.isLeader() || !this.observedRecord) return true;
-    const now = new Date();
-    const record: LeaderElectionRecord = {
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      acquireTime: now,
-      renewTime: now,
-      leaderTransitions: this.observedRecord.leaderTransitions,
-    };
+    if (!this.isLeader()) return true;
+    const { lock, renewDeadline } = this.config;
+    const signal = AbortSignal.timeout(renewDeadline);
     try {
-      await this.config.lock.update(record);
+      const current = await lock.get(signal);
+      if (!current) return false;
+      if (current.holderIdentity !== lock.identity()) {
+        this.setObserved(current); // someone else holds it by now: nothing to give up
+        return true;
+      }
+      const now = new Date();
+      const record: LeaderElectionRecord = {
+        holderIdentity: '',
+        leaseDurationSeconds: 1,
+        acquireTime: now,
+        renewTime: now,
+        leaderTransitions: current.leaderTransitions,
+      };
+      await lock.update(record, signal);
       this.setObserved(record);
       return true;
     } catch {
