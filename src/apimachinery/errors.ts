@@ -170,6 +170,16 @@ export const isTooManyRequests = (err: unknown): boolean =>
   reasonForError(err) === StatusReason.TooManyRequests || codeOf(err) === 429;
 
 /**
+ * True when the error's Status lists a cause of this type (client-go's HasStatusCause).
+ *
+ * @example
+ * if (hasStatusCause(err, 'NamespaceTerminating')) return; // the namespace is going away
+ */
+export function hasStatusCause(err: unknown, causeType: string): boolean {
+  return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === causeType);
+}
+
+/**
  * Seconds the server asked the client to wait before retrying, or undefined.
  *
  * @example

@@ -1,5 +1,6 @@
 // The event recorder against kube-apiserver: events are created, repeats are count-patched, 10
-// similar events are aggregated, and the spam filter drops past the burst of 25 per object.
+// similar events are aggregated into one that later ones patch, and the spam filter drops past
+// the burst of 25 per object.
 import { describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
 import { Clientset } from '../../src/kubernetes/index.js';
@@ -40,9 +41,12 @@ describe('event recorder', () => {
     expect(synced.source).toEqual({ component: 'test-controller', host: 'node-1' });
 
     for (let i = 0; i < 12; i++) recorder.eventf(obj, 'Warning', 'Failed', 'attempt %d failed: %s', i, 'boom');
-    await until(async () =>
-      (await events()).some((e) => e.message?.startsWith('(combined from similar events): attempt')),
-    );
+    // The 10th distinct message creates a combined event; the 11th and 12th patch it.
+    const combined = async () =>
+      (await events()).find((e) => e.message?.startsWith('(combined from similar events): attempt'));
+    await until(async () => (await combined())?.count === 3);
+    expect((await combined())?.message).toBe('(combined from similar events): attempt 11 failed: boom');
+    expect((await events()).filter((e) => e.reason === 'Failed')).toHaveLength(10);
 
     // 3 + 12 = 15 events used so far of the burst of 25 for this object: 10 more pass, the rest drop.
     for (let i = 0; i < 20; i++) recorder.event(obj, 'Normal', 'Spam', `spam ${i}`);

@@ -2,12 +2,18 @@
 // (object, type, reason, message) into core/v1 Events and hand them to a broadcaster, which feeds
 // watchers: the sink writer (through the correlator, with retries) and any loggers. The queue is
 // bounded and drops rather than blocks, so recording never slows a controller down.
-import { isNotFound } from '../../apimachinery/errors.js';
+import { StatusError, hasStatusCause, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import type { Scheme } from '../../apimachinery/scheme.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { Broadcaster } from '../../watch/broadcaster.js';
-import { CORRELATOR_DEFAULTS, EventCorrelator } from './correlator.js';
+import {
+  CORRELATOR_DEFAULTS,
+  type CorrelationResult,
+  EventCorrelator,
+  eventNameSuffix,
+  eventTimestamp,
+} from './correlator.js';
 import type { CoreEvent, EventSink, ObjectReference } from './event-types.js';
 
 /** Options of {@link newBroadcaster}. */
@@ -68,6 +74,8 @@ export class EventBroadcaster {
   private readonly broadcaster: Broadcaster<CoreEvent>;
   private readonly watchers: Array<Promise<void>> = [];
   private readonly stops: Array<() => void> = [];
+  /** Aborted by shutdown: pending retries give up. */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly options: EventBroadcasterOptions = {}) {
     this.broadcaster = new Broadcaster<CoreEvent>(options.queueLength ?? 1000, 'dropIfChannelFull');
@@ -99,7 +107,10 @@ export class EventBroadcaster {
     );
   }
 
-  /** Writes every event to the sink through the correlator, retrying failed writes. */
+  /**
+   * Writes every event to the sink through the correlator. A write the server never answered is
+   * retried (`maxTriesPerEvent`, `sleepDurationMs` apart); one it rejected is not.
+   */
   startRecordingToSink(sink: EventSink): () => void {
     const correlator = new EventCorrelator({ ...CORRELATOR_DEFAULTS, ...this.options.correlator });
     return this.startEventWatcher((e) => this.recordToSink(sink, e, correlator));
@@ -110,29 +121,17 @@ export class EventBroadcaster {
     if (result.skip) return;
     const tries = this.options.maxTriesPerEvent ?? 12;
     const pause = this.options.sleepDurationMs ?? 10_000;
-    for (let attempt = 1; attempt <= tries; attempt++) {
-      try {
-        if (result.patch) {
-          try {
-            await sink.patch(result.event, result.patch);
-          } catch (err) {
-            if (!isNotFound(err)) throw err;
-            // The event was deleted meanwhile: write it anew.
-            await sink.create({ ...result.event, metadata: { ...result.event.metadata, resourceVersion: undefined } });
-          }
-        } else {
-          await sink.create(result.event);
-        }
+    for (let attempt = 1; ; attempt++) {
+      if (await writeEvent(sink, result, correlator)) return;
+      if (attempt >= tries) {
+        process.stderr.write(`${describeEvent(result.event)} not written: retry limit of ${tries} tries exceeded\n`);
         return;
-      } catch (err) {
-        if (attempt === tries) {
-          process.stderr.write(
-            `Unable to write event (${result.event.reason} on ${result.event.involvedObject.name}) after ${tries} tries: ${(err as Error).message}\n`,
-          );
-          return;
-        }
-        // Randomize the first retry so that many clients do not retry in lockstep.
-        await sleep(attempt === 1 ? Math.random() * pause : pause).catch(() => {});
+      }
+      // Randomize the first retry so that many clients do not retry in lockstep.
+      await sleep(attempt === 1 ? Math.random() * pause : pause, this.stopped.signal).catch(() => {});
+      if (this.stopped.signal.aborted) {
+        process.stderr.write(`${describeEvent(result.event)} not written: the broadcaster is shut down\n`);
+        return;
       }
     }
   }
@@ -147,13 +146,12 @@ export class EventBroadcaster {
       message: string,
     ) => {
       const ref = this.reference(obj);
-      const now = new Date();
-      const ts = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+      const now = Date.now();
+      const ts = eventTimestamp(now);
       const event: CoreEvent = {
         apiVersion: 'v1',
         kind: 'Event',
-        metadata: { name: `${ref.name}.${nanos.toString(16)}`, namespace: ref.namespace || 'default', annotations },
+        metadata: { name: `${ref.name}.${eventNameSuffix(now)}`, namespace: ref.namespace || 'default', annotations },
         involvedObject: ref,
         reason,
         message,
@@ -194,10 +192,52 @@ export class EventBroadcaster {
     };
   }
 
-  /** Stops all watchers after delivering what is queued. */
+  /**
+   * Stops all watchers after delivering what is queued; each queued event is still written once,
+   * but writes waiting to be retried give up (as client-go's Shutdown).
+   */
   async shutdown(): Promise<void> {
     await this.broadcaster.shutdown();
+    this.stopped.abort();
     await Promise.all(this.watchers);
+  }
+}
+
+/** `Event <namespace>/<name> (<reason> on <Kind> <object>)`: no message, which may hold anything. */
+function describeEvent(e: CoreEvent): string {
+  const o = e.involvedObject;
+  return `Event ${e.metadata.namespace}/${e.metadata.name} (${e.reason} on ${o.kind} ${o.name})`;
+}
+
+/**
+ * One write, as client-go's recordEvent: a repeat (count > 1) is patched, and created anew when
+ * it was deleted meanwhile; success updates the correlator. Returns false only for failures worth
+ * retrying (no answer from the server); an answer with an error Status is final, since the same
+ * request would be rejected again (AlreadyExists, from a name written before, quietly so).
+ */
+async function writeEvent(sink: EventSink, result: CorrelationResult, correlator: EventCorrelator): Promise<boolean> {
+  const { event, patch } = result;
+  try {
+    let written: CoreEvent | undefined;
+    if ((event.count ?? 1) > 1 && patch) {
+      try {
+        written = await sink.patch(event, patch);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    written ??= await sink.create({ ...event, metadata: { ...event.metadata, resourceVersion: undefined } });
+    correlator.updateState(written);
+    return true;
+  } catch (err) {
+    if (err instanceof StatusError) {
+      if (!isAlreadyExists(err) && !hasStatusCause(err, 'NamespaceTerminating')) {
+        process.stderr.write(`${describeEvent(event)} rejected by the server (will not retry): ${err.message}\n`);
+      }
+      return true;
+    }
+    process.stderr.write(`${describeEvent(event)} not written (may retry): ${(err as Error).message}\n`);
+    return false;
   }
 }
 
