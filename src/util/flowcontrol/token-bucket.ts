@@ -4,7 +4,7 @@
 
 /** A reservation of one token. */
 export interface Reservation {
-  /** False when the request can never be satisfied (burst 0 with a finite rate). */
+  /** False when the request can never be satisfied (burst below 1 with a finite rate, or qps 0 and burst spent). */
   ok: boolean;
   /** Milliseconds to wait before acting on the token. */
   delayMs: number;
@@ -42,7 +42,8 @@ export class TokenBucket {
   /** Reserves one token now. */
   reserve(at = this.now()): Reservation {
     if (this.qps === Number.POSITIVE_INFINITY) return { ok: true, delayMs: 0, cancel: () => {} };
-    if (this.qps <= 0 && this.burst <= 0) return { ok: false, delayMs: Number.POSITIVE_INFINITY, cancel: () => {} };
+    // As in x/time/rate, one token can only ever be granted when it fits in the burst.
+    if (this.burst < 1) return { ok: false, delayMs: Number.POSITIVE_INFINITY, cancel: () => {} };
     const tokens = this.tokensAt(at) - 1;
     this.last = Math.max(this.last, at);
     this.tokens = tokens;
