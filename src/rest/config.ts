@@ -62,9 +62,9 @@ export interface Config {
   userAgent?: string;
   /** Overall time limit of each request in milliseconds (0 or unset: none; watches excepted). */
   timeout?: number;
-  /** Requests per second (default 5); negative disables rate limiting. */
+  /** Requests per second (default 5, also when 0 as in client-go); negative disables rate limiting. */
   qps?: number;
-  /** Burst (default 10). */
+  /** Burst (default 10, also when 0 as in client-go); negative is a ConfigError. */
   burst?: number;
   /** A custom limiter (wins over qps/burst); share one between clients to share a budget. */
   rateLimiter?: RateLimiter;

@@ -84,7 +84,8 @@ export class RESTClient {
 
 /**
  * The limiter a config asks for: its own `rateLimiter`, none when `qps < 0`, else a token bucket
- * with qps (default 5) and burst (default 10).
+ * with qps (default 5) and burst (default 10); 0 means the default for both, as in client-go, and
+ * a negative burst is a ConfigError.
  *
  * @example
  * const shared = rateLimiterFor({ host, qps: 50, burst: 100 });
@@ -93,8 +94,9 @@ export function rateLimiterFor(config: Config): RateLimiter {
   if (config.rateLimiter) return config.rateLimiter;
   const qps = config.qps ?? DEFAULT_QPS;
   if (qps < 0) return newFakeAlwaysRateLimiter();
-  const burst = config.burst ?? DEFAULT_BURST;
-  if (qps > 0 && burst < 1) throw new ConfigError('burst must be at least 1 when qps is positive');
+  // As client-go, 0 means "unset" for both.
+  const burst = config.burst || DEFAULT_BURST;
+  if (!(burst >= 1)) throw new ConfigError(`burst must be at least 1 when requests are rate limited, not ${burst}`);
   return newTokenBucketRateLimiter(qps === 0 ? DEFAULT_QPS : qps, burst);
 }
 
