@@ -1,5 +1,6 @@
 // The events.k8s.io/v1 recorder against kube-apiserver: an isomorphic event repeated becomes one
-// Event with an EventSeries whose count grows; a different action makes a new Event.
+// Event with an EventSeries, written at the first repeat (count 2) and with its final count at
+// shutdown; a different action makes a new Event.
 import { describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
 import { Clientset } from '../../src/kubernetes/index.js';
@@ -19,6 +20,11 @@ describe('events.k8s.io/v1 recorder', () => {
     for (let i = 0; i < 4; i++)
       recorder.eventf(cm, undefined, 'Normal', 'Synced', 'Reconcile', 'synced %s (%d)', 'subject', i);
     recorder.eventf(cm, undefined, 'Warning', 'Failed', 'Delete', 'could not delete');
+    const seriesCount = async () =>
+      (await cs.eventsV1.events(ns).list()).items.find((e) => e.reason === 'Synced')?.series?.count;
+    for (let i = 0; i < 200 && (await seriesCount()) !== 2; i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await seriesCount()).toBe(2); // the 3rd and 4th are counted, not written yet
     await recorder.shutdown();
     const events = (await cs.eventsV1.events(ns).list()).items;
     const synced = events.filter((e) => e.reason === 'Synced');

@@ -1,8 +1,12 @@
 // The events.k8s.io/v1 recorder (client-go's tools/events): events carry reportingController,
-// action and note; an isomorphic event (same regarding/related object, action, reason, controller)
-// seen again becomes an EventSeries whose count and lastObservedTime are patched. Series not
-// updated for 6 minutes are finished; live series are refreshed every 30 minutes.
+// action and note; an isomorphic event (same regarding/related object reference, type, action,
+// reason, controller and instance; the note may differ) seen again becomes an EventSeries. As in
+// client-go, the series is written at its first repeat (count 2); later repeats only count, and
+// the count is written when the series finishes (no repeat for 6 minutes), at the 30-minute
+// refresh, and at shutdown. Unanswered writes are retried; rejected ones are not.
+import { StatusError, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
+import { jitter, sleep } from '../../util/wait/backoff.js';
 import type { ObjectReference } from '../record/event-types.js';
 import { sprintf } from '../record/broadcaster.js';
 
@@ -32,6 +36,8 @@ export interface EventsV1Sink {
 /** client-go's numbers. */
 export const SERIES_FINISH_MS = 6 * 60_000;
 export const SERIES_REFRESH_MS = 30 * 60_000;
+const MAX_TRIES_PER_EVENT = 12;
+const SLEEP_MS = 10_000;
 
 const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 const refOf = (o: KubeObject | undefined): ObjectReference | undefined =>
@@ -43,14 +49,16 @@ const refOf = (o: KubeObject | undefined): ObjectReference | undefined =>
     uid: o.metadata?.uid,
     resourceVersion: o.metadata?.resourceVersion,
   };
+// client-go's eventKey: the whole references (refOf builds them in one field order), not the note.
 const keyOf = (e: EventsV1Event) =>
   JSON.stringify([
+    e.type,
     e.action,
     e.reason,
     e.reportingController,
-    e.regarding.uid ?? e.regarding.name,
-    e.regarding.kind,
-    e.related?.uid ?? e.related?.name ?? '',
+    e.reportingInstance,
+    e.regarding,
+    e.related ?? null,
   ]);
 
 /**
@@ -61,9 +69,12 @@ const keyOf = (e: EventsV1Event) =>
  * events.eventf(foo, undefined, 'Normal', 'Synced', 'Reconcile', 'synced %s', foo.metadata?.name);
  */
 export class EventsV1Recorder {
-  private readonly cache = new Map<string, { event: EventsV1Event; lastMs: number }>();
+  /** Isomorphic key -> the event as last observed, when, and the series count last written. */
+  private readonly cache = new Map<string, { event: EventsV1Event; lastMs: number; writtenCount: number }>();
   private readonly timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
+  /** Aborted by shutdown: pending retries give up. */
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly sink: EventsV1Sink,
@@ -71,7 +82,7 @@ export class EventsV1Recorder {
     readonly reportingInstance: string,
     private readonly now: () => number = () => Date.now(),
   ) {
-    const finish = setInterval(() => this.finishSeries(), SERIES_FINISH_MS);
+    const finish = setInterval(() => void this.finishSeries(), SERIES_FINISH_MS);
     const refresh = setInterval(() => void this.refreshSeries(), SERIES_REFRESH_MS);
     finish.unref();
     refresh.unref();
@@ -107,49 +118,127 @@ export class EventsV1Recorder {
       note: sprintf(note, ...args),
       type,
     };
-    this.chain = this.chain
-      .then(() => this.record(event))
-      .catch((err: unknown) => {
-        process.stderr.write(`events: unable to write event ${reason}: ${(err as Error).message}\n`);
-      });
+    this.enqueue(() => this.record(event), reason);
+  }
+
+  /** Runs writes one after another, in the order events were recorded. */
+  private enqueue(work: () => Promise<void>, what: string): Promise<void> {
+    this.chain = this.chain.then(work).catch((err: unknown) => {
+      process.stderr.write(`events: unable to write event ${what}: ${(err as Error).message}\n`);
+    });
+    return this.chain;
   }
 
   private async record(event: EventsV1Event): Promise<void> {
     const key = keyOf(event);
     const cached = this.cache.get(key);
-    const nowIso = microTime(new Date(this.now()));
-    if (cached) {
-      const series = cached.event.series
-        ? { count: cached.event.series.count + 1, lastObservedTime: nowIso }
-        : { count: 2, lastObservedTime: nowIso };
-      cached.event = { ...cached.event, series };
-      cached.lastMs = this.now();
-      await this.sink.patch(cached.event, { series });
-      return;
-    }
-    this.cache.set(key, { event, lastMs: this.now() });
-    await this.sink.create(event);
-  }
-
-  /** Ends series not updated for 6 minutes (the next isomorphic event starts a new Event). */
-  finishSeries(): void {
     const now = this.now();
-    for (const [k, v] of this.cache) if (now - v.lastMs > SERIES_FINISH_MS) this.cache.delete(k);
+    if (!cached) {
+      this.cache.set(key, { event, lastMs: now, writtenCount: 1 });
+      return this.writeWithRetries(event);
+    }
+    cached.lastMs = now;
+    const count = (cached.event.series?.count ?? 1) + 1;
+    cached.event = { ...cached.event, series: { count, lastObservedTime: microTime(new Date(now)) } };
+    if (count > 2) return; // counted; written when the series finishes, is refreshed, or at shutdown
+    return this.writeSeries(cached);
   }
 
-  /** Re-patches live series so that they are not garbage-collected by the server. */
-  async refreshSeries(): Promise<void> {
-    for (const v of this.cache.values()) {
-      if (!v.event.series) continue;
-      v.event.series = { ...v.event.series, lastObservedTime: microTime(new Date(this.now())) };
-      await this.sink.patch(v.event, { series: v.event.series }).catch(() => {});
+  /** Writes the series of a cache entry (with retries) and remembers the count written. */
+  private async writeSeries(entry: { event: EventsV1Event; writtenCount: number }): Promise<void> {
+    const { event } = entry;
+    await this.writeWithRetries(event);
+    entry.writtenCount = Math.max(entry.writtenCount, event.series?.count ?? 1);
+  }
+
+  /** Up to 12 attempts, 10-12.5 s apart (client-go's attemptRecording). */
+  private async writeWithRetries(event: EventsV1Event): Promise<void> {
+    for (let attempt = 1; !(await this.write(event)); attempt++) {
+      if (attempt >= MAX_TRIES_PER_EVENT) {
+        process.stderr.write(`events: unable to write event ${event.reason}: retry limit exceeded\n`);
+        return;
+      }
+      await sleep(jitter(SLEEP_MS, 0.25), this.stopped.signal).catch(() => {});
+      if (this.stopped.signal.aborted) {
+        process.stderr.write(`events: unable to write event ${event.reason}: the recorder is shut down\n`);
+        return;
+      }
     }
   }
 
-  /** Waits for queued writes and stops the timers. */
+  /**
+   * One write, as client-go's recordEvent: a series is patched, and created anew when its Event is
+   * gone. Returns false only when worth retrying: no answer from the server, or AlreadyExists when
+   * re-creating a series (it was just created). Other rejections are final.
+   */
+  private async write(event: EventsV1Event): Promise<boolean> {
+    try {
+      if (event.series) {
+        try {
+          await this.sink.patch(event, { series: event.series });
+          return true;
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      await this.sink.create(event);
+      return true;
+    } catch (err) {
+      if (err instanceof StatusError) {
+        if (isAlreadyExists(err)) return !event.series;
+        process.stderr.write(`events: event ${event.reason} rejected (will not retry): ${err.message}\n`);
+        return true;
+      }
+      process.stderr.write(`events: unable to write event ${event.reason} (may retry): ${(err as Error).message}\n`);
+      return false;
+    }
+  }
+
+  /**
+   * Finishes series not observed for 6 minutes: their last count is written (one attempt, as
+   * client-go), then they leave the cache, so the next isomorphic event starts a new Event; single
+   * events older than 6 minutes leave the cache too. Runs every 6 minutes by itself.
+   */
+  finishSeries(): Promise<void> {
+    return this.enqueue(async () => {
+      const now = this.now();
+      for (const [k, v] of this.cache) {
+        if (now - v.lastMs <= SERIES_FINISH_MS) continue;
+        if (v.event.series && v.writtenCount < v.event.series.count && !(await this.write(v.event))) continue;
+        this.cache.delete(k);
+      }
+    }, 'series');
+  }
+
+  /**
+   * Writes every live series as observed (one attempt each, re-creating an Event that is gone), so
+   * that the server keeps it and shows its count. Runs every 30 minutes by itself.
+   */
+  refreshSeries(): Promise<void> {
+    return this.enqueue(async () => {
+      for (const v of this.cache.values()) {
+        if (!v.event.series) continue;
+        const { count } = v.event.series;
+        if (await this.write(v.event)) v.writtenCount = count;
+      }
+    }, 'series');
+  }
+
+  /**
+   * Waits for queued writes (each still tried once; writes waiting to be retried give up), writes
+   * the counts of series repeated since their last write (one attempt each; client-go drops them),
+   * and stops the timers.
+   */
   async shutdown(): Promise<void> {
-    await this.chain;
+    this.stopped.abort();
     for (const t of this.timers) clearInterval(t);
+    await this.enqueue(async () => {
+      for (const v of this.cache.values()) {
+        if (v.event.series && v.writtenCount < v.event.series.count && (await this.write(v.event))) {
+          v.writtenCount = v.event.series.count;
+        }
+      }
+    }, 'series');
   }
 }
 
