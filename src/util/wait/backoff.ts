@@ -77,8 +77,8 @@ export class WaitTimeoutError extends Error {
 }
 
 /**
- * Retries `condition` with the backoff until it returns true; throws WaitTimeoutError after the
- * last step, or what the condition throws.
+ * Retries `condition` with the backoff until it returns true; throws what the condition throws, or
+ * WaitTimeoutError after `steps` checks (none when steps < 1) or once the cap has ended the steps.
  *
  * @example
  * await exponentialBackoff({ duration: 100, factor: 2, jitter: 0, steps: 5 }, async () => ready());
@@ -89,7 +89,7 @@ export async function exponentialBackoff(
   signal?: AbortSignal,
 ): Promise<void> {
   const stepper = new BackoffStepper(backoff);
-  for (;;) {
+  while (stepper.steps > 0) {
     if (await condition()) return;
     if (stepper.steps <= 1) break;
     await sleep(stepper.step(), signal);
@@ -98,8 +98,8 @@ export async function exponentialBackoff(
 }
 
 /**
- * Polls `condition` every `intervalMs` until true, the timeout passes (WaitTimeoutError) or the
- * signal aborts.
+ * Polls `condition` every `intervalMs` until true, the timeout passes (WaitTimeoutError), the
+ * signal aborts (its reason) or the condition throws (that error, even past the timeout).
  *
  * @example
  * await pollUntilContextTimeout(signal, 100, 5000, true, async () => (await get()).ready);
@@ -116,7 +116,7 @@ export async function pollUntilContextTimeout(
   try {
     await pollUntilContextCancel(combined, intervalMs, immediate, condition);
   } catch (err) {
-    if (timeout.aborted && !signal?.aborted) throw new WaitTimeoutError();
+    if (timeout.aborted && err === timeout.reason) throw new WaitTimeoutError();
     throw err;
   }
 }

@@ -16,14 +16,23 @@ import { getMaxListeners, setMaxListeners } from 'node:events';
  * }
  */
 export function holdAbortListeners(signal: AbortSignal, count: number): () => void {
-  const max = getMaxListeners(signal);
+  const max = maxListeners(signal);
   if (max === 0 || !Number.isFinite(max)) return () => {};
   setMaxListeners(max + count, signal);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    const now = getMaxListeners(signal);
+    const now = maxListeners(signal);
     if (now !== 0 && Number.isFinite(now)) setMaxListeners(Math.max(0, now - count) || 1, signal);
   };
+}
+
+/** The signal's limit; 0 (unlimited) too, for which Node 20's getMaxListeners throws on an EventTarget. */
+function maxListeners(signal: AbortSignal): number {
+  try {
+    return getMaxListeners(signal);
+  } catch {
+    return 0;
+  }
 }
