@@ -1,6 +1,6 @@
 // Listers: read-only, typed views of an informer's cache, by label selector, by namespace and by
 // name, as client-go's generated listers offer. They never call the server.
-import { genericStatusError, type StatusError } from '../apimachinery/errors.js';
+import { StatusError, StatusReason } from '../apimachinery/errors.js';
 import { everything, parseSelector, type Selector } from '../apimachinery/labels.js';
 import type { KubeObject } from '../apimachinery/meta.js';
 import { type Indexer, NamespaceIndex } from '../tools/cache/store.js';
@@ -10,10 +10,14 @@ function toSelector(selector: Selector | string | undefined): Selector {
   return typeof selector === 'string' ? parseSelector(selector) : selector;
 }
 
+/** client-go's errors.NewNotFound: the error's message is the Status message. */
 function notFound(resource: string, name: string): StatusError {
-  const err = genericStatusError(404, 'GET', resource, name);
-  err.status.message = `${resource} "${name}" not found`;
-  return err;
+  return new StatusError({
+    code: 404,
+    reason: StatusReason.NotFound,
+    message: `${resource} ${JSON.stringify(name)} not found`,
+    details: { name, kind: resource },
+  });
 }
 
 /**
@@ -30,10 +34,19 @@ export class NamespaceLister<T extends KubeObject> {
     readonly ns: string,
   ) {}
 
-  /** Objects of the namespace matching the selector (a Selector or its text). */
+  /**
+   * Objects of the namespace matching the selector (a Selector or its text); namespace '' means all
+   * namespaces. Without a namespace index the whole cache is scanned (as client-go's ListAllByNamespace).
+   */
   list(selector?: Selector | string): T[] {
     const sel = toSelector(selector);
-    return this.indexer.byIndex(NamespaceIndex, this.ns).filter((o) => sel.matches(o.metadata?.labels));
+    const objs =
+      this.ns === ''
+        ? this.indexer.list()
+        : NamespaceIndex in this.indexer.getIndexers()
+          ? this.indexer.byIndex(NamespaceIndex, this.ns)
+          : this.indexer.list().filter((o) => (o.metadata?.namespace ?? '') === this.ns);
+    return objs.filter((o) => sel.matches(o.metadata?.labels));
   }
 
   /** The object by name; throws a NotFound StatusError when it is not cached. */
