@@ -77,6 +77,7 @@ export class SharedInformerFactory {
   private readonly informers = new Map<string, SharedIndexInformer<KubeObject>>();
   private readonly started = new Set<string>();
   private readonly runs: Promise<void>[] = [];
+  private shuttingDown = false;
 
   private constructor(
     readonly clientset: Clientset | undefined,
@@ -166,8 +167,9 @@ export class SharedInformerFactory {
     return inf;
   }
 
-  /** Starts every informer requested so far that is not running yet. */
+  /** Starts every informer requested so far that is not running yet; does nothing after {@link shutdown}. */
   start(signal: AbortSignal): void {
+    if (this.shuttingDown) return;
     for (const [key, inf] of this.informers) {
       if (this.started.has(key)) continue;
       this.started.add(key);
@@ -186,8 +188,12 @@ export class SharedInformerFactory {
     return out;
   }
 
-  /** Resolves once every started informer has stopped (after the start signal aborted). */
+  /**
+   * Marks the factory as shutting down (later {@link start} calls start nothing) and resolves once
+   * every started informer has stopped (after the start signal aborted).
+   */
   async shutdown(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.all(this.runs);
   }
 }
