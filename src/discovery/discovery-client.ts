@@ -1,5 +1,6 @@
 // The discovery client: what the server serves (/version, /api, /apis, and each group version's
 // resources), plus a cached variant with invalidation, as client-go's discovery package.
+import { isForbidden, isNotFound } from '../apimachinery/errors.js';
 import type { GroupVersion } from '../apimachinery/schema.js';
 import { groupVersionString } from '../apimachinery/schema.js';
 import type { Config } from '../rest/config.js';
@@ -41,12 +42,16 @@ export interface APIResourceList {
   resources: APIResource[];
 }
 
-/** Some group versions could not be discovered; the others are in `partial`. */
+/**
+ * Some group versions could not be discovered (client-go's ErrGroupDiscoveryFailed): the results of
+ * the others are in `partial` (as the failed call would have returned them), the groups in `groups`.
+ */
 export class GroupDiscoveryFailedError extends Error {
   override readonly name = 'GroupDiscoveryFailedError';
   constructor(
     readonly failures: Map<string, Error>,
     readonly partial: APIResourceList[],
+    readonly groups: APIGroup[] = [],
   ) {
     super(
       `unable to retrieve the complete list of server APIs: ${[...failures].map(([gv, e]) => `${gv}: ${e.message}`).join(', ')}`,
@@ -77,6 +82,29 @@ export function preferredResources(groups: APIGroup[], resources: APIResourceLis
   return out;
 }
 
+/** The preferred resources of a discovery round; a partial failure keeps the preferred partial results. */
+async function preferredOf(
+  round: Promise<{ groups: APIGroup[]; resources: APIResourceList[] }>,
+): Promise<APIResourceList[]> {
+  try {
+    const { groups, resources } = await round;
+    return preferredResources(groups, resources);
+  } catch (err) {
+    if (!(err instanceof GroupDiscoveryFailedError)) throw err;
+    throw new GroupDiscoveryFailedError(err.failures, preferredResources(err.groups, err.partial), err.groups);
+  }
+}
+
+/** A refused group list (404/403) counts as empty, as client-go does for old servers. */
+async function emptyIfRefused<T>(p: Promise<T>, empty: T): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isNotFound(err) || isForbidden(err)) return empty;
+    throw err;
+  }
+}
+
 /**
  * client-go's DiscoveryClient.
  *
@@ -104,16 +132,25 @@ export class DiscoveryClient {
     return this.get<VersionInfo>('/version');
   }
 
-  /** The legacy core group ('' with v1) followed by every named group. */
+  /**
+   * The legacy core group ('' with v1) followed by every named group. As client-go: a 404 or 403
+   * from /api or /apis counts as an empty list, and the core group is left out when /api lists no version.
+   */
   async serverGroups(): Promise<APIGroup[]> {
-    const core = await this.get<{ versions: string[] }>('/api');
-    const named = await this.get<{ groups: APIGroup[] }>('/apis');
-    const coreGroup: APIGroup = {
-      name: '',
-      versions: core.versions.map((v) => ({ groupVersion: v, version: v })),
-      preferredVersion: { groupVersion: core.versions[0]!, version: core.versions[0]! },
-    };
-    return [coreGroup, ...named.groups];
+    const core = await emptyIfRefused(this.get<{ versions?: string[] }>('/api'), {});
+    const named = await emptyIfRefused(this.get<{ groups?: APIGroup[] }>('/apis'), {});
+    const versions = core.versions ?? [];
+    const coreGroup: APIGroup[] =
+      versions.length === 0
+        ? []
+        : [
+            {
+              name: '',
+              versions: versions.map((v) => ({ groupVersion: v, version: v })),
+              preferredVersion: { groupVersion: versions[0]!, version: versions[0]! },
+            },
+          ];
+    return [...coreGroup, ...(named.groups ?? [])];
   }
 
   async serverResourcesForGroupVersion(gv: GroupVersion | string): Promise<APIResourceList> {
@@ -121,31 +158,36 @@ export class DiscoveryClient {
     return this.get<APIResourceList>(s.includes('/') ? '/apis' : '/api', s);
   }
 
-  /** Every group and every group version's resources; failed versions raise GroupDiscoveryFailedError with the rest. */
+  /**
+   * Every group and every group version's resources, in discovery order (core first); failed
+   * versions raise GroupDiscoveryFailedError with the rest.
+   */
   async serverGroupsAndResources(): Promise<{ groups: APIGroup[]; resources: APIResourceList[] }> {
     const groups = await this.serverGroups();
     const failures = new Map<string, Error>();
-    const resources: APIResourceList[] = [];
-    await Promise.all(
+    const lists = await Promise.all(
       groups.flatMap((g) =>
         g.versions.map(async (v) => {
           try {
-            resources.push(await this.serverResourcesForGroupVersion(v.groupVersion));
+            return await this.serverResourcesForGroupVersion(v.groupVersion);
           } catch (err) {
             failures.set(v.groupVersion, err as Error);
+            return undefined;
           }
         }),
       ),
     );
-    resources.sort((a, b) => a.groupVersion.localeCompare(b.groupVersion));
-    if (failures.size > 0) throw new GroupDiscoveryFailedError(failures, resources);
+    const resources = lists.filter((l) => l !== undefined);
+    if (failures.size > 0) throw new GroupDiscoveryFailedError(failures, resources, groups);
     return { groups, resources };
   }
 
-  /** Resources of each group's preferred version only (subresources left out). */
+  /**
+   * Resources of each group's preferred version only (subresources left out); on a partial
+   * failure, the GroupDiscoveryFailedError's `partial` holds these preferred resources.
+   */
   async serverPreferredResources(): Promise<APIResourceList[]> {
-    const { groups, resources } = await this.serverGroupsAndResources();
-    return preferredResources(groups, resources);
+    return preferredOf(this.serverGroupsAndResources());
   }
 
   /** The server's OpenAPI v2 document. */
@@ -165,17 +207,21 @@ export class MemCacheDiscovery {
   private groupsAndResources: Promise<{ groups: APIGroup[]; resources: APIResourceList[] }> | undefined;
   constructor(readonly delegate: DiscoveryClient) {}
 
+  /** One round shared by concurrent callers; a failed round is not kept. */
   serverGroupsAndResources(): Promise<{ groups: APIGroup[]; resources: APIResourceList[] }> {
-    this.groupsAndResources ??= this.delegate.serverGroupsAndResources().catch((err: unknown) => {
-      this.groupsAndResources = undefined;
+    if (this.groupsAndResources) return this.groupsAndResources;
+    const round = this.delegate.serverGroupsAndResources().catch((err: unknown) => {
+      // Only forget this round: after invalidate() a newer one may be cached already.
+      if (this.groupsAndResources === round) this.groupsAndResources = undefined;
       throw err;
     });
-    return this.groupsAndResources;
+    this.groupsAndResources = round;
+    return round;
   }
 
+  /** As DiscoveryClient.serverPreferredResources, from the cached round. */
   async serverPreferredResources(): Promise<APIResourceList[]> {
-    const { groups, resources } = await this.serverGroupsAndResources();
-    return preferredResources(groups, resources);
+    return preferredOf(this.serverGroupsAndResources());
   }
 
   /** Forgets everything: the next call asks the server again. */
@@ -183,7 +229,7 @@ export class MemCacheDiscovery {
     this.groupsAndResources = undefined;
   }
 
-  /** True while cached results exist. */
+  /** True while results are cached or a round is in flight; false after invalidate() or a failed round. */
   fresh(): boolean {
     return this.groupsAndResources !== undefined;
   }

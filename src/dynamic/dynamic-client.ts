@@ -1,11 +1,11 @@
 // The dynamic client: any resource, by GroupVersionResource, on unstructured objects (plain JSON),
 // so it works for CRDs without generated types.
-import type { KubeList, KubeObject } from '../apimachinery/meta.js';
+import type { KubeList, KubeObject, ListOptions } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Config } from '../rest/config.js';
 import { RESTClientPool } from '../rest/client-pool.js';
 import type { RESTClient } from '../rest/rest-client.js';
-import { ResourceClient } from '../kubernetes/resource-client.js';
+import { ResourceClient, type WithSignal } from '../kubernetes/resource-client.js';
 
 /** An object of any kind as plain JSON. */
 export interface Unstructured extends KubeObject {
@@ -40,8 +40,34 @@ export class DynamicClient {
   }
 }
 
+/**
+ * Gives each item that has neither apiVersion nor kind the list's apiVersion and its kind without
+ * "List" (the apiserver leaves them out of the items of built-in lists), as client-go decodes an
+ * UnstructuredList. A generic `List` says nothing about its items' kinds and is left alone.
+ */
+function withItemTypes(list: UnstructuredList): UnstructuredList {
+  const apiVersion = list.apiVersion;
+  const kind = list.kind?.endsWith('List') ? list.kind.slice(0, -'List'.length) : '';
+  if (!apiVersion || !kind || !Array.isArray(list.items)) return list;
+  for (const item of list.items) {
+    if (!item.apiVersion && !item.kind) {
+      item.apiVersion = apiVersion;
+      item.kind = kind;
+    }
+  }
+  return list;
+}
+
+/** A dynamic client of one resource in one namespace (or cluster-wide). */
+export class DynamicResourceClient extends ResourceClient<Unstructured, UnstructuredList> {
+  /** LIST objects; items without apiVersion and kind get them from the list, as in client-go. */
+  override async list(options?: WithSignal<ListOptions>): Promise<UnstructuredList> {
+    return withItemTypes(await super.list(options));
+  }
+}
+
 /** A resource of the dynamic client: cluster-wide as is, or in a namespace. */
-export class DynamicResource extends ResourceClient<Unstructured, UnstructuredList> {
+export class DynamicResource extends DynamicResourceClient {
   constructor(rc: RESTClient, gvr: GroupVersionResource) {
     super(rc, { ...gvr, kind: '', namespaced: false });
   }
@@ -52,11 +78,7 @@ export class DynamicResource extends ResourceClient<Unstructured, UnstructuredLi
    * @example
    * await dyn.resource(gvr).namespace('default').list();
    */
-  namespace(ns: string): ResourceClient<Unstructured, UnstructuredList> {
-    return new ResourceClient<Unstructured, UnstructuredList>(
-      this.restClient,
-      { ...this.descriptor, namespaced: true },
-      ns,
-    );
+  namespace(ns: string): DynamicResourceClient {
+    return new DynamicResourceClient(this.restClient, { ...this.descriptor, namespaced: true }, ns);
   }
 }
