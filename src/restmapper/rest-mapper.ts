@@ -2,7 +2,12 @@
 // a miss (client-go's DeferredDiscoveryRESTMapper over a memory-cached discovery client).
 import type { GroupKind, GroupVersionKind, GroupVersionResource } from '../apimachinery/schema.js';
 import { parseGroupVersion } from '../apimachinery/schema.js';
-import type { APIGroup, APIResourceList, MemCacheDiscovery } from '../discovery/discovery-client.js';
+import {
+  type APIGroup,
+  type APIResourceList,
+  GroupDiscoveryFailedError,
+  type MemCacheDiscovery,
+} from '../discovery/discovery-client.js';
 
 /** How a kind maps to a resource. */
 export interface RESTMapping {
@@ -67,11 +72,24 @@ export class DeferredDiscoveryRESTMapper {
 
   private async lookup<T>(find: (es: Entry[]) => T | undefined, miss: () => Error): Promise<T> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      const found = find(entries(await this.discovery.serverGroupsAndResources()));
+      const found = find(entries(await this.discovered()));
       if (found !== undefined) return found;
       if (attempt === 0) this.discovery.invalidate();
     }
     throw miss();
+  }
+
+  /**
+   * What discovery found. When some group versions failed (an aggregated API that is down, say),
+   * the others still map, as in client-go; only a failure of the whole round is thrown.
+   */
+  private async discovered(): Promise<{ groups: APIGroup[]; resources: APIResourceList[] }> {
+    try {
+      return await this.discovery.serverGroupsAndResources();
+    } catch (err) {
+      if (err instanceof GroupDiscoveryFailedError) return { groups: err.groups, resources: err.partial };
+      throw err;
+    }
   }
 
   /**

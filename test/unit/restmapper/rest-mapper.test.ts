@@ -8,6 +8,7 @@ import {
   type APIResource,
   type APIResourceList,
   DiscoveryClient,
+  GroupDiscoveryFailedError,
   MemCacheDiscovery,
 } from '../../../src/discovery/discovery-client.js';
 import { DeferredDiscoveryRESTMapper, NoKindMatchError, NoResourceMatchError } from '../../../src/restmapper/index.js';
@@ -348,5 +349,16 @@ describe('deferred discovery', () => {
       gvr('apps', 'v1', 'deployments'),
     );
     expect(fake.rounds).toBe(2);
+  });
+
+  it('maps what was discovered when some group versions failed, as client-go', async () => {
+    const { fake, mapper } = setup();
+    const all = await fake.serverGroupsAndResources();
+    const failures = new Map([['example.com/v1', new Error('the server is currently unable to handle the request')]]);
+    const partial = all.resources.filter((l) => l.groupVersion !== 'example.com/v1');
+    fake.failNext = new GroupDiscoveryFailedError(failures, partial, all.groups);
+    expect((await mapper.restMapping({ group: 'apps', kind: 'Deployment' })).resource).toEqual(
+      gvr('apps', 'v1', 'deployments'),
+    );
   });
 });
