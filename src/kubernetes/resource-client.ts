@@ -15,6 +15,7 @@ import type {
 } from '../apimachinery/meta.js';
 import { PatchType } from '../apimachinery/meta.js';
 import type { Watch } from '../apimachinery/watch/types.js';
+import { RequestConstructionError } from '../rest/errors.js';
 import type { Request } from '../rest/request.js';
 import type { RESTClient } from '../rest/rest-client.js';
 import type { ApplyConfiguration } from './apply-configuration.js';
@@ -51,25 +52,27 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
 
   private req(r: Request, name?: string, subresources: string[] = [], signal?: AbortSignal): Request {
     const out = r.namespace(this.descriptor.namespaced ? this.ns : '').resource(this.descriptor.resource);
-    if (name) out.name(name);
+    // As client-go's Request.Name: an empty name is an error, not a call on the whole collection;
+    // names and namespaces that would change the path are refused too (RequestConstructionError).
+    if (name !== undefined) out.name(name);
     if (subresources.length > 0) out.subResource(...subresources);
     return out.signal(signal);
   }
 
-  /** Fills apiVersion and kind from the descriptor when missing, as client-go's typed clients encode them. */
+  /** Fills apiVersion and kind from the descriptor when missing or empty, as client-go's typed clients encode them. */
   private withTypeMeta<O extends KubeObject>(obj: O): O {
     const d = this.descriptor;
     if (!d.kind || (obj.apiVersion && obj.kind)) return obj;
     return {
       ...obj,
-      apiVersion: obj.apiVersion ?? (d.group ? `${d.group}/${d.version}` : d.version),
-      kind: obj.kind ?? d.kind,
+      apiVersion: obj.apiVersion || (d.group ? `${d.group}/${d.version}` : d.version),
+      kind: obj.kind || d.kind,
     };
   }
 
   private nameOf(obj: T): string {
     const name = obj.metadata?.name;
-    if (!name) throw new Error(`${this.descriptor.kind} has no metadata.name`);
+    if (!name) throw new RequestConstructionError(`${this.descriptor.kind || 'the object'} has no metadata.name`);
     return name;
   }
 
@@ -85,12 +88,13 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     return (await this.req(this.restClient.get(), name, [], signal).versionedParams(o).do()).into<T>();
   }
 
-  /** LIST objects (use `limit`/`continue` to page). */
+  /** LIST objects (use `limit`/`continue` to page); `timeoutSeconds` also bounds the call, as in client-go. */
   async list(options?: WithSignal<ListOptions>): Promise<TList> {
     const [o, signal] = ResourceClient.split(options);
     return (
       await this.forList(this.req(this.restClient.get(), undefined, [], signal))
         .versionedParams(o)
+        .timeout((o.timeoutSeconds ?? 0) * 1000)
         .do()
     ).into<TList>();
   }
@@ -101,7 +105,7 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
   }
 
   /** WATCH objects; resolves once the server accepted the watch. */
-  watch(options?: WithSignal<ListOptions>): Promise<Watch<T>> {
+  async watch(options?: WithSignal<ListOptions>): Promise<Watch<T>> {
     const [o, signal] = ResourceClient.split(options);
     return this.req(this.restClient.get(), undefined, [], signal)
       .versionedParams({ ...o, watch: true })
@@ -173,9 +177,9 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     options: WithSignal<ApplyOptions>,
     ...subresources: string[]
   ): Promise<T> {
-    if (!options?.fieldManager) throw new Error('fieldManager is required for apply patch');
+    if (!options?.fieldManager) throw new RequestConstructionError('fieldManager is required for apply patch');
     const name = applyConfig.metadata?.name;
-    if (!name) throw new Error('apply configuration needs metadata.name');
+    if (!name) throw new RequestConstructionError('apply configuration needs metadata.name');
     const [o, signal] = ResourceClient.split(options);
     return (
       await this.req(this.restClient.patch(PatchType.Apply), name, subresources, signal)
@@ -193,10 +197,12 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     return (await r.do()).into<T | Status>();
   }
 
-  /** DELETE all objects matching the list options. */
+  /** DELETE all objects matching the list options (`timeoutSeconds` also bounds the call, as in client-go). */
   async deleteCollection(options?: WithSignal<DeleteOptions>, listOptions?: ListOptions): Promise<Status | TList> {
     const [o, signal] = ResourceClient.split(options);
-    const r = this.req(this.restClient.delete(), undefined, [], signal).versionedParams(listOptions);
+    const r = this.req(this.restClient.delete(), undefined, [], signal)
+      .versionedParams(listOptions)
+      .timeout((listOptions?.timeoutSeconds ?? 0) * 1000);
     if (Object.keys(o).length > 0) r.body({ apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', ...o });
     return (await r.do()).into<Status | TList>();
   }

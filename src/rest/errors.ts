@@ -34,3 +34,26 @@ export class RequestAbortedError extends Error {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/**
+ * The request cannot be built (client-go's RequestConstructionError): an empty or path-changing
+ * resource name, namespace, resource or subresource. Nothing was sent; retrying cannot help.
+ *
+ * @example
+ * catch (e) { if (e instanceof RequestConstructionError) throw e; } // a bug in the caller
+ */
+export class RequestConstructionError extends Error {
+  override readonly name = 'RequestConstructionError';
+}
+
+/**
+ * Why `segment` cannot be a path segment ('' when it can): '.' and '..' are resolved away by URL
+ * parsing, '/' adds a segment and '%' is decoded by the server (apimachinery's
+ * IsValidPathSegmentName).
+ */
+export function invalidPathSegment(segment: string): string {
+  if (segment === '.' || segment === '..') return `may not be '${segment}'`;
+  if (segment.includes('/')) return "may not contain '/'";
+  if (segment.includes('%')) return "may not contain '%'";
+  return '';
+}

@@ -12,7 +12,7 @@ export {
   withGroupVersion,
 } from './config.js';
 export { RESTClientPool } from './client-pool.js';
-export { ConfigError, RequestAbortedError, TransportError } from './errors.js';
+export { ConfigError, RequestAbortedError, RequestConstructionError, TransportError } from './errors.js';
 export {
   clearExecCredentialCache,
   type ExecClusterInfo,

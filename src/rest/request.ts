@@ -8,7 +8,7 @@ import { groupVersionString } from '../apimachinery/schema.js';
 import { StreamWatch } from '../apimachinery/watch/stream-decoder.js';
 import type { Watch } from '../apimachinery/watch/types.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
-import { RequestAbortedError, TransportError } from './errors.js';
+import { invalidPathSegment, RequestAbortedError, RequestConstructionError, TransportError } from './errors.js';
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
 import { Result } from './result.js';
 import type { URLBackoffManager } from './url-backoff.js';
@@ -61,6 +61,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/** `value` when it is a valid path segment ('' allowed), else a RequestConstructionError naming `what`. */
+function checkedSegment(what: string, value: string): string {
+  const why = value === '' ? '' : invalidPathSegment(value);
+  if (why) throw new RequestConstructionError(`invalid ${what} ${JSON.stringify(value)}: ${why}`);
+  return value;
+}
 
 function retryAfterSeconds(res: HttpResponse): number | undefined {
   const v = headerValue(res.headers, 'retry-after');
@@ -121,26 +128,26 @@ export class Request {
   /** Scopes the request to a namespace (ignored when empty). */
   namespace(ns: string | undefined): this {
     this.nsSet = true;
-    this.ns = ns ?? '';
+    this.ns = checkedSegment('namespace', ns ?? '');
     return this;
   }
 
   /** The resource (plural, lower case), e.g. `pods`. */
   resource(resource: string): this {
-    this.res = resource;
+    this.res = checkedSegment('resource', resource);
     return this;
   }
 
-  /** The object name. */
+  /** The object name; an empty or path-changing one throws RequestConstructionError. */
   name(name: string): this {
-    if (!name) throw new Error('resource name may not be empty');
-    this.resourceName = name;
+    if (!name) throw new RequestConstructionError('resource name may not be empty');
+    this.resourceName = checkedSegment('resource name', name);
     return this;
   }
 
   /** Subresource path segments, e.g. `status` or `scale`. */
   subResource(...segments: string[]): this {
-    this.subresource = segments.filter((s) => s !== '');
+    this.subresource = segments.filter((s) => s !== '').map((s) => checkedSegment('subresource', s));
     return this;
   }
 

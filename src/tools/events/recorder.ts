@@ -6,6 +6,7 @@
 // refresh, and at shutdown. Unanswered writes are retried; rejected ones are not.
 import { StatusError, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
+import { RequestConstructionError } from '../../rest/errors.js';
 import { jitter, sleep } from '../../util/wait/backoff.js';
 import type { ObjectReference } from '../record/event-types.js';
 import { sprintf } from '../record/broadcaster.js';
@@ -184,6 +185,10 @@ export class EventsV1Recorder {
       await this.sink.create(event);
       return true;
     } catch (err) {
+      if (err instanceof RequestConstructionError) {
+        process.stderr.write(`events: event ${event.reason} cannot be written (will not retry): ${err.message}\n`);
+        return true;
+      }
       if (err instanceof StatusError) {
         if (isAlreadyExists(err)) return !event.series;
         process.stderr.write(`events: event ${event.reason} rejected (will not retry): ${err.message}\n`);

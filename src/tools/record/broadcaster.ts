@@ -5,6 +5,7 @@
 import { StatusError, hasStatusCause, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/meta.js';
 import type { Scheme } from '../../apimachinery/scheme.js';
+import { RequestConstructionError } from '../../rest/errors.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { Broadcaster } from '../../watch/broadcaster.js';
 import {
@@ -230,6 +231,10 @@ async function writeEvent(sink: EventSink, result: CorrelationResult, correlator
     correlator.updateState(written);
     return true;
   } catch (err) {
+    if (err instanceof RequestConstructionError) {
+      process.stderr.write(`${describeEvent(event)} cannot be written (will not retry): ${err.message}\n`);
+      return true;
+    }
     if (err instanceof StatusError) {
       if (!isAlreadyExists(err) && !hasStatusCause(err, 'NamespaceTerminating')) {
         process.stderr.write(`${describeEvent(event)} rejected by the server (will not retry): ${err.message}\n`);

@@ -162,7 +162,7 @@ describe('repeats of an isomorphic event', () => {
   });
 
   it.each([
-    { title: 'when the series finishes', end: (r: EventsV1Recorder) => advance(2 * SERIES_FINISH_MS) },
+    { title: 'when the series finishes', end: (_r: EventsV1Recorder) => advance(2 * SERIES_FINISH_MS) },
     { title: 'at shutdown', end: (r: EventsV1Recorder) => r.shutdown() },
   ])('writes the counted repeats $title', async ({ end }) => {
     const { sink, calls, verbs } = fakeSink();
