@@ -35,47 +35,20 @@ class Lru<V> {
 
 const join = (parts: Array<string | undefined>) => parts.map((p) => p ?? '').join('\u0000');
 
-/** Source and object: the spam filter's key. */
-const spamKey = (e: CoreEvent) => {
+/** Source and object: the spam filter's key, and the start of the other two. */
+const sourceAndObject = (e: CoreEvent) => {
   const o = e.involvedObject;
-  return join([e.source?.component, e.source?.host, o.kind, o.namespace, o.name, o.uid, o.apiVersion]);
+  return [e.source?.component, e.source?.host, o.kind, o.namespace, o.name, o.uid, o.apiVersion];
 };
+const spamKey = (e: CoreEvent) => join(sourceAndObject(e));
 
 /** Source, object (with field path), type, reason and message: what makes two events the same. */
-const eventKey = (e: CoreEvent) => {
-  const o = e.involvedObject;
-  return join([
-    e.source?.component,
-    e.source?.host,
-    o.kind,
-    o.namespace,
-    o.name,
-    o.fieldPath,
-    o.uid,
-    o.apiVersion,
-    e.type,
-    e.reason,
-    e.message,
-  ]);
-};
+const eventKey = (e: CoreEvent) =>
+  join([...sourceAndObject(e), e.involvedObject.fieldPath, e.type, e.reason, e.message]);
 
 /** Source, object, type, reason and reporter: what makes events similar (their messages differ). */
-const aggregateKey = (e: CoreEvent) => {
-  const o = e.involvedObject;
-  return join([
-    e.source?.component,
-    e.source?.host,
-    o.kind,
-    o.namespace,
-    o.name,
-    o.uid,
-    o.apiVersion,
-    e.type,
-    e.reason,
-    e.reportingComponent,
-    e.reportingInstance,
-  ]);
-};
+const aggregateKey = (e: CoreEvent) =>
+  join([...sourceAndObject(e), e.type, e.reason, e.reportingComponent, e.reportingInstance]);
 
 /** RFC 3339 in whole seconds, as metav1.Time is serialized. */
 export const eventTimestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -615,47 +615,36 @@ describe('names that would change the path', () => {
 });
 
 describe('errors', () => {
-  const notFound: Status = {
+  /** A failure Status as the apiserver sends it. */
+  const failure = (code: number, reason: string, message: string, details: Status['details']): Status => ({
     kind: 'Status',
     apiVersion: 'v1',
     status: 'Failure',
-    message: 'deployments.apps "web" not found',
-    reason: 'NotFound',
-    details: { name: 'web', group: 'apps', kind: 'deployments' },
-    code: 404,
-  };
-  const conflict: Status = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    status: 'Failure',
-    message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified',
-    reason: 'Conflict',
-    details: { name: 'web', group: 'apps', kind: 'deployments' },
-    code: 409,
-  };
-  const invalid: Status = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    status: 'Failure',
-    message: 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1',
-    reason: 'Invalid',
-    details: {
-      name: 'web',
-      group: 'apps',
-      kind: 'Deployment',
-      causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: -1', field: 'spec.replicas' }],
-    },
-    code: 422,
-  };
-  const forbidden: Status = {
-    kind: 'Status',
-    apiVersion: 'v1',
-    status: 'Failure',
-    message: 'deployments.apps is forbidden: User "jane" cannot list resource "deployments"',
-    reason: 'Forbidden',
-    details: { group: 'apps', kind: 'deployments' },
-    code: 403,
-  };
+    message,
+    reason,
+    details,
+    code,
+  });
+  const webDetails = { name: 'web', group: 'apps', kind: 'deployments' };
+  const notFound = failure(404, 'NotFound', 'deployments.apps "web" not found', webDetails);
+  const conflict = failure(
+    409,
+    'Conflict',
+    'Operation cannot be fulfilled on deployments.apps "web": the object has been modified',
+    webDetails,
+  );
+  const invalid = failure(422, 'Invalid', 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1', {
+    name: 'web',
+    group: 'apps',
+    kind: 'Deployment',
+    causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: -1', field: 'spec.replicas' }],
+  });
+  const forbidden = failure(
+    403,
+    'Forbidden',
+    'deployments.apps is forbidden: User "jane" cannot list resource "deployments"',
+    { group: 'apps', kind: 'deployments' },
+  );
   it.each<[string, Status, () => Promise<unknown>, (e: unknown) => boolean]>([
     ['get: 404 NotFound', notFound, () => deployments().get('web'), isNotFound],
     ['update: 409 Conflict', conflict, () => deployments().update(web), isConflict],
