@@ -9,6 +9,7 @@ import { newSimpleClientset, newSimpleDynamicClient } from '../../../src/fake/in
 import { SharedInformerFactory } from '../../../src/informers/index.js';
 import { Clientset } from '../../../src/kubernetes/index.js';
 import type { Middleware } from '../../../src/rest/http.js';
+import { caught } from '../../support/caught.js';
 
 const cm = (namespace: string, name: string, labels?: Record<string, string>): KubeObject & { data: object } => ({
   apiVersion: 'v1',
@@ -39,15 +40,6 @@ async function until(cond: () => boolean, timeoutMs = 2500): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
-
-const caught = (f: () => unknown): unknown => {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-};
 
 /** A factory over a fake clientset whose request URLs are also recorded. */
 function fakeFactory(options: Parameters<typeof SharedInformerFactory.create>[1] = {}, ...objects: KubeObject[]) {

@@ -18,6 +18,7 @@ import {
   restClientFor,
 } from '../../../src/rest/index.js';
 import { json, type Recorded, startFakeServer } from '../../support/fake-server.js';
+import { rejection } from '../../support/caught.js';
 
 interface Widget extends KubeObject {
   spec?: { size?: number; ports?: { name?: string; port: number }[] };
@@ -90,15 +91,6 @@ function only(): Recorded & { path: string; query: [string, string][] } {
   const r = server.requests[0]!;
   const u = new URL(r.url, server.url);
   return { ...r, path: u.pathname, query: [...u.searchParams.entries()] };
-}
-
-async function rejection(p: Promise<unknown>): Promise<unknown> {
-  return p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
 }
 
 describe('request line', () => {

@@ -12,21 +12,13 @@ import {
   NamespaceIndex,
   newIndexer,
 } from '../../../src/tools/cache/index.js';
+import { caught } from '../../support/caught.js';
 
 const cm = (namespace: string, name: string, labels?: Record<string, string>): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { namespace, name, labels },
 });
-
-const caught = (f: () => unknown): unknown => {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-};
 
 const names = (objs: KubeObject[]) => objs.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`).sort();
 
