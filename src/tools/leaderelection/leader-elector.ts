@@ -134,14 +134,24 @@ export class LeaderElector {
 
   private async renew(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const deadline = Date.now() + this.config.renewDeadline;
+      // Each round has renewDeadline in all, as client-go's timeout context: the deadline also cuts
+      // off a request that does not answer and the pause between tries.
+      const round = new AbortController();
+      const stop = () => round.abort(signal.reason);
+      signal.addEventListener('abort', stop, { once: true });
+      const timer = setTimeout(() => round.abort(new Error('renew deadline exceeded')), this.config.renewDeadline);
       let renewed = false;
-      while (!signal.aborted && Date.now() < deadline) {
-        if (await this.tryAcquireOrRenew(signal)) {
-          renewed = true;
-          break;
+      try {
+        while (!round.signal.aborted) {
+          if (await this.tryAcquireOrRenew(round.signal)) {
+            renewed = true;
+            break;
+          }
+          await sleep(this.config.retryPeriod, round.signal).catch(() => {});
         }
-        await sleep(this.config.retryPeriod, signal).catch(() => {});
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', stop);
       }
       if (!renewed) break; // lost (or stopping)
       await sleep(this.config.retryPeriod, signal).catch(() => {});
