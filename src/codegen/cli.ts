@@ -1,39 +1,67 @@
 // The `kube-client-gen` command: generate TypeScript types and typed clients from an OpenAPI v2
-// spec or from CRD YAML.
+// spec or from CRD YAML. Every run ends with a line saying what was written where, or what is wrong.
 import { generate } from './generate.js';
 
 const USAGE = `Usage: kube-client-gen (--spec <openapi.json> | --crd <crd.yaml>) --out <dir> [--runtime <kube-client|relative path>]
 
   --spec     Kubernetes OpenAPI v2 JSON (e.g. from GET /openapi/v2)
   --crd      CustomResourceDefinition YAML (one or more documents)
-  --out      output folder (replaced)
+  --out      output folder (replaced; must be new, empty or an earlier output of kube-client-gen)
   --runtime  where generated code imports kube-client from (default: kube-client)
+  --help     show this help
 `;
 
+const OPTIONS = ['--spec', '--crd', '--out', '--runtime'] as const;
+type Option = (typeof OPTIONS)[number];
+
+/** Parses `--name value` and `--name=value` options; returns the options or a one-line problem. */
+function parseArgs(argv: string[]): { options: Partial<Record<Option, string>> } | { problem: string } {
+  const options: Partial<Record<Option, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!(OPTIONS as readonly string[]).includes(name)) {
+      return { problem: arg.startsWith('-') ? `unknown option "${name}"` : `unexpected argument "${arg}"` };
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
+      return { problem: `${name} needs a value` };
+    }
+    if (options[name as Option] !== undefined) return { problem: `${name} is given more than once` };
+    options[name as Option] = value;
+  }
+  if (options['--spec'] && options['--crd']) return { problem: 'give --spec or --crd, not both' };
+  if (!options['--spec'] && !options['--crd']) return { problem: 'missing --spec <openapi.json> or --crd <crd.yaml>' };
+  if (!options['--out']) return { problem: 'missing --out <dir>' };
+  return { options };
+}
+
 /**
- * Runs the generator CLI and resolves with an exit code.
+ * Runs the generator CLI and resolves with an exit code: 0 when the code was generated (progress
+ * and a final summary on stdout), 2 for a usage error, 1 when generation failed (a one-line reason
+ * on stderr; the output folder is then left as it was, or absent).
  *
  * @example
  * process.exitCode = await runCodegenCli(['--crd', 'crd.yaml', '--out', 'src/gen']);
  */
 export async function runCodegenCli(argv: string[]): Promise<number> {
-  const arg = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const outDir = arg('--out');
-  const specPath = arg('--spec');
-  const crdPath = arg('--crd');
-  if (argv.includes('--help') || !outDir || (!specPath && !crdPath)) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
-    return argv.includes('--help') ? 0 : 2;
+    return 0;
   }
+  const parsed = parseArgs(argv);
+  if ('problem' in parsed) {
+    process.stderr.write(`kube-client-gen: ${parsed.problem}.\nRun "kube-client-gen --help" for usage.\n`);
+    return 2;
+  }
+  const { '--spec': specPath, '--crd': crdPath, '--out': outDir = '', '--runtime': runtime } = parsed.options;
   try {
     const r = await generate({
       specPath,
       crdPath,
       outDir,
-      runtime: arg('--runtime'),
+      runtime,
       log: (l) => process.stdout.write(`${l}\n`),
     });
     process.stdout.write(

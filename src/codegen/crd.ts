@@ -2,9 +2,11 @@
 // served version from its openAPIV3Schema, plus the list type, and one resource.
 import { parseAllDocuments } from 'yaml';
 import type { ApiModel, GroupVersionModel, Schema } from './model.js';
+import { CodegenError } from './errors.js';
 
 interface CRD {
   kind?: string;
+  metadata?: { name?: string };
   spec: {
     group: string;
     scope: 'Namespaced' | 'Cluster';
@@ -23,8 +25,23 @@ export function crdDefinitionPrefix(group: string): string {
   return `crd.${group.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
+/** The fields of a CRD the generator needs that `crd` lacks (empty when it has them all). */
+function missingCrdFields(crd: CRD): string[] {
+  const spec = crd.spec as Partial<CRD['spec']> | undefined;
+  const missing: string[] = [];
+  if (typeof spec?.group !== 'string' || !spec.group) missing.push('spec.group');
+  if (typeof spec?.names?.kind !== 'string' || !spec.names.kind) missing.push('spec.names.kind');
+  if (typeof spec?.names?.plural !== 'string' || !spec.names.plural) missing.push('spec.names.plural');
+  if (!Array.isArray(spec?.versions) || spec.versions.some((v) => typeof v?.name !== 'string')) {
+    missing.push('spec.versions (each with a name)');
+  }
+  return missing;
+}
+
 /**
- * Builds a model from CRD YAML text (several documents allowed).
+ * Builds a model from CRD YAML text (several documents allowed; documents of other kinds are
+ * skipped). Throws an Error naming the problem for text that is not valid YAML and for a
+ * CustomResourceDefinition that lacks a field the generator needs.
  *
  * @example
  * const model = modelFromCrds(readFileSync('crd.yaml', 'utf8'));
@@ -32,9 +49,16 @@ export function crdDefinitionPrefix(group: string): string {
 export function modelFromCrds(yamlText: string): ApiModel {
   const definitions: Record<string, Schema> = {};
   const gvs = new Map<string, GroupVersionModel>();
-  for (const doc of parseAllDocuments(yamlText)) {
+  for (const [i, doc] of parseAllDocuments(yamlText).entries()) {
+    const [error] = doc.errors;
+    if (error) throw new CodegenError(`not valid YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
     const crd = doc.toJSON() as CRD | null;
     if (crd?.kind !== 'CustomResourceDefinition') continue;
+    const missing = missingCrdFields(crd);
+    if (missing.length > 0) {
+      const name = crd.metadata?.name ?? `in document ${i + 1}`;
+      throw new CodegenError(`CustomResourceDefinition ${name} lacks ${missing.join(', ')}`);
+    }
     const { group, names, scope } = crd.spec;
     for (const v of crd.spec.versions) {
       if (v.served === false) continue;
