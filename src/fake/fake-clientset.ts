@@ -53,7 +53,8 @@ export class FakeApi {
   }
 
   /**
-   * Adds a reactor in front of the others; `verb` and `resource` may be '*'.
+   * Adds a reactor in front of the others; `verb` and `resource` may be '*', and `resource` may
+   * name a subresource as client-go's reactors do ('pods/status' matches only that subresource).
    *
    * @example
    * api.prependReactor('update', 'configmaps', () => ({ handled: true, error: new StatusError({ code: 409, reason: 'Conflict' }) }));
@@ -77,9 +78,9 @@ export class FakeApi {
         message: `the fake has no route for ${req.url.pathname}`,
       });
     let [, group = '', version = '', namespace = '', resource = '', name = '', subresource = ''] = m;
-    if (!resource && namespace) {
-      // /api/v1/namespaces/<name>: the Namespace object itself
-      [resource, name, namespace] = ['namespaces', namespace, ''];
+    if (namespace && (!resource || (!group && !name && (resource === 'status' || resource === 'finalize')))) {
+      // /api/v1/namespaces/<name>[/status|/finalize]: the Namespace object itself
+      [resource, name, subresource, namespace] = ['namespaces', namespace, resource, ''];
     }
     const gvr = { group, version, resource };
     const params = req.url.searchParams;
@@ -117,7 +118,8 @@ export class FakeApi {
     };
     this.recorded.push(action);
     for (const r of this.reactors) {
-      if ((r.verb !== '*' && r.verb !== verb) || (r.resource !== '*' && r.resource !== resource)) continue;
+      const covers = r.resource === '*' || r.resource === resource || r.resource === `${resource}/${subresource}`;
+      if ((r.verb !== '*' && r.verb !== verb) || !covers) continue;
       const result = r.fn(action);
       if (!result.handled) continue;
       if (result.error) return response(result.error.code, result.error.status);
@@ -144,8 +146,14 @@ export class FakeApi {
           metadata: { resourceVersion: t.resourceVersion() },
           items: t.list(a.resource, a.namespace, selector),
         });
-      case 'create':
-        return response(201, t.create(a.resource, a.namespace, a.object as KubeObject));
+      case 'create': {
+        if (!a.subresource) return response(201, t.create(a.resource, a.namespace, a.object as KubeObject));
+        // POST to a subresource (eviction, binding, token), as client-go's ObjectReaction: the object
+        // must exist; a body of its own kind updates it, any other body is answered as sent.
+        const cur = t.get(a.resource, a.namespace, a.name);
+        const sent = a.object as KubeObject;
+        return response(201, sent?.kind === cur.kind ? t.update(a.resource, a.namespace, sent) : sent);
+      }
       case 'update':
         return response(200, t.update(a.resource, a.namespace, a.object as KubeObject));
       case 'patch': {

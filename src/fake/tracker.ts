@@ -1,7 +1,8 @@
 // ObjectTracker: an in-memory API server store for unit tests (client-go's testing.ObjectTracker):
 // objects by group/version/resource/namespace/name, resourceVersion bookkeeping, generateName,
-// label-selector lists, merge and JSON patches, and watches fed by every change.
-import { genericStatusError, StatusError } from '../apimachinery/errors.js';
+// label-selector lists, merge and JSON patches, and watches fed by every change. Errors are the
+// Statuses client-go's tracker returns (NotFound, AlreadyExists, BadRequest on a namespace mismatch).
+import { StatusError } from '../apimachinery/errors.js';
 import { parseSelector } from '../apimachinery/labels.js';
 import type { KubeObject } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
@@ -9,6 +10,38 @@ import { ChannelWatch } from '../apimachinery/watch/channel-watch.js';
 import type { WatchEventType } from '../apimachinery/watch/types.js';
 
 const key = (gvr: GroupVersionResource, ns: string) => `${gvr.group}/${gvr.version}/${gvr.resource}/${ns}`;
+
+/** A Status error about one object, worded as apimachinery's errors.NewNotFound and friends (`deployments.apps "x" ...`). */
+function objectError(
+  gvr: GroupVersionResource,
+  name: string,
+  code: number,
+  reason: string,
+  say: (what: string) => string,
+) {
+  const qualified = gvr.group ? `${gvr.resource}.${gvr.group}` : gvr.resource;
+  return new StatusError({
+    code,
+    reason,
+    message: say(`${qualified} "${name}"`),
+    details: { name, group: gvr.group || undefined, kind: gvr.resource },
+  });
+}
+
+const notFound = (gvr: GroupVersionResource, name: string) =>
+  objectError(gvr, name, 404, 'NotFound', (o) => `${o} not found`);
+
+/** The namespace an object is written to: the request's; an object naming another one is a BadRequest (as client-go). */
+function targetNamespace(ns: string, obj: KubeObject): string {
+  const own = obj.metadata?.namespace;
+  if (own && own !== ns)
+    throw new StatusError({
+      code: 400,
+      reason: 'BadRequest',
+      message: `request namespace does not match object namespace, request: "${ns}" object: "${own}"`,
+    });
+  return ns;
+}
 
 /** Applies an RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -33,7 +66,7 @@ export function jsonPatch(target: unknown, ops: Array<{ op: string; path: string
       .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = parts.pop()!;
     let parent: Record<string, unknown> | unknown[] = doc;
-    for (const p of parts) parent = (parent as Record<string, unknown>)[p] as Record<string, unknown>;
+    for (const p of parts) parent = (parent as Record<string, unknown> | undefined)?.[p] as Record<string, unknown>;
     if (parent === undefined)
       throw new StatusError({ code: 422, reason: 'Invalid', message: `path ${op.path} does not exist` });
     const arr = Array.isArray(parent) ? parent : undefined;
@@ -107,12 +140,14 @@ export class ObjectTracker {
     return structuredClone(stored);
   }
 
+  /** One object (404 NotFound when missing). */
   get(gvr: GroupVersionResource, ns: string, name: string): KubeObject {
     const o = this.bucket(gvr, ns).get(name);
-    if (!o) throw genericStatusError(404, 'GET', gvr.resource, name);
+    if (!o) throw notFound(gvr, name);
     return structuredClone(o);
   }
 
+  /** Objects in `ns` ('' = every namespace) matching the label selector, by namespace then name. */
   list(gvr: GroupVersionResource, ns: string, labelSelector?: string): KubeObject[] {
     const sel = labelSelector ? parseSelector(labelSelector) : undefined;
     const out: KubeObject[] = [];
@@ -121,11 +156,13 @@ export class ObjectTracker {
       if (!k.startsWith(prefix) || (ns && k !== key(gvr, ns))) continue;
       for (const o of m.values()) if (!sel || sel.matches(o.metadata?.labels)) out.push(structuredClone(o));
     }
-    return out.sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
+    const order = (o: KubeObject) => `${o.metadata?.namespace ?? ''}\u0000${o.metadata?.name ?? ''}`;
+    return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   }
 
+  /** Stores a new object (409 AlreadyExists when the name is taken; a name is made from generateName). */
   create(gvr: GroupVersionResource, ns: string, obj: KubeObject): KubeObject {
-    const meta = { ...obj.metadata, namespace: ns || obj.metadata?.namespace };
+    const meta = { ...obj.metadata, namespace: targetNamespace(ns, obj) || undefined };
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
     if (!meta.name)
       throw new StatusError({
@@ -133,27 +170,20 @@ export class ObjectTracker {
         reason: 'Invalid',
         message: 'metadata.name: Required value: name or generateName is required',
       });
-    if (this.bucket(gvr, ns).has(meta.name)) {
-      throw new StatusError({
-        code: 409,
-        reason: 'AlreadyExists',
-        message: `${gvr.resource} "${meta.name}" already exists`,
-        details: { name: meta.name, kind: gvr.resource },
-      });
-    }
+    if (this.bucket(gvr, ns).has(meta.name))
+      throw objectError(gvr, meta.name, 409, 'AlreadyExists', (o) => `${o} already exists`);
     return this.add(gvr, { ...obj, metadata: meta });
   }
 
+  /** Replaces an object (404 NotFound; 409 Conflict when a resourceVersion is given and stale). */
   update(gvr: GroupVersionResource, ns: string, obj: KubeObject): KubeObject {
     const name = obj.metadata?.name ?? '';
+    targetNamespace(ns, obj);
     const cur = this.bucket(gvr, ns).get(name);
-    if (!cur) throw genericStatusError(404, 'PUT', gvr.resource, name);
+    if (!cur) throw notFound(gvr, name);
     if (obj.metadata?.resourceVersion && obj.metadata.resourceVersion !== cur.metadata?.resourceVersion) {
-      throw new StatusError({
-        code: 409,
-        reason: 'Conflict',
-        message: `Operation cannot be fulfilled on ${gvr.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      });
+      const modified = 'the object has been modified; please apply your changes to the latest version and try again';
+      throw objectError(gvr, name, 409, 'Conflict', (o) => `Operation cannot be fulfilled on ${o}: ${modified}`);
     }
     const stored = structuredClone(obj);
     stored.metadata = {
@@ -168,10 +198,11 @@ export class ObjectTracker {
     return structuredClone(stored);
   }
 
+  /** Removes an object and returns it (404 NotFound when missing). */
   delete(gvr: GroupVersionResource, ns: string, name: string): KubeObject {
     const m = this.bucket(gvr, ns);
     const cur = m.get(name);
-    if (!cur) throw genericStatusError(404, 'DELETE', gvr.resource, name);
+    if (!cur) throw notFound(gvr, name);
     m.delete(name);
     this.emit(gvr, ns, 'DELETED', cur);
     return structuredClone(cur);
