@@ -110,11 +110,30 @@ export class ObjectTracker {
     return m;
   }
 
-  private emit(gvr: GroupVersionResource, ns: string, type: WatchEventType, obj: KubeObject): void {
+  /**
+   * Sends a change to the watchers of its namespace and of all namespaces. With a label selector,
+   * as the apiserver's watch cache: an update that makes an object match is ADDED, one that makes
+   * it stop matching is DELETED (its previous content at the new resourceVersion).
+   */
+  private emit(gvr: GroupVersionResource, ns: string, type: WatchEventType, obj: KubeObject, prev?: KubeObject): void {
     for (const k of [key(gvr, ns), key(gvr, '')]) {
       for (const { w, selector } of this.watchers.get(k) ?? []) {
-        if (!selector || parseSelector(selector).matches(obj.metadata?.labels))
+        if (!selector) {
           w.push({ type, object: structuredClone(obj) });
+          continue;
+        }
+        const sel = parseSelector(selector);
+        const matches = sel.matches(obj.metadata?.labels);
+        const matched = prev !== undefined && sel.matches(prev.metadata?.labels);
+        if (type !== 'MODIFIED' || prev === undefined) {
+          if (matches) w.push({ type, object: structuredClone(obj) });
+        } else if (matches) {
+          w.push({ type: matched ? 'MODIFIED' : 'ADDED', object: structuredClone(obj) });
+        } else if (matched) {
+          const gone = structuredClone(prev);
+          gone.metadata = { ...gone.metadata, resourceVersion: obj.metadata?.resourceVersion };
+          w.push({ type: 'DELETED', object: gone });
+        }
       }
       if (ns === '') break;
     }
@@ -194,7 +213,7 @@ export class ObjectTracker {
       resourceVersion: String(++this.rv),
     };
     this.bucket(gvr, ns).set(name, stored);
-    this.emit(gvr, ns, 'MODIFIED', stored);
+    this.emit(gvr, ns, 'MODIFIED', stored, cur);
     return structuredClone(stored);
   }
 

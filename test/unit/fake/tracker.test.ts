@@ -304,6 +304,21 @@ describe('ObjectTracker: watches', () => {
     expect(evs(await drain(nodes))).toEqual(['ADDED /n1']);
   });
 
+  it('with a selector, an update that starts matching is ADDED and one that stops is DELETED', async () => {
+    const t = new ObjectTracker();
+    const web = t.watch(CM, '', 'app=web');
+    t.create(CM, 'a', cm('a', 'x', { app: 'db' }));
+    const joined = t.update(CM, 'a', cm('a', 'x', { app: 'web' }));
+    t.update(CM, 'a', { ...cm('a', 'x', { app: 'web' }), data: { k: 'v' } } as KubeObject);
+    const left = t.update(CM, 'a', cm('a', 'x', { app: 'db' }));
+    const got = await drain(web);
+    expect(evs(got)).toEqual(['ADDED a/x', 'MODIFIED a/x', 'DELETED a/x']);
+    expect(got[0]!.object.metadata?.resourceVersion).toBe(joined.metadata?.resourceVersion);
+    // As the apiserver: the last state that matched, at the resourceVersion of the change.
+    expect(got[2]!.object.metadata?.labels).toEqual({ app: 'web' });
+    expect(got[2]!.object.metadata?.resourceVersion).toBe(left.metadata?.resourceVersion);
+  });
+
   it('sends copies and forgets a watch once it is stopped', async () => {
     const t = new ObjectTracker();
     const [w1, w2] = [t.watch(CM, 'a'), t.watch(CM, 'a')];
