@@ -24,19 +24,21 @@ export class ListPager<T> {
 
   constructor(private readonly pageFn: ListPageFunc<T>) {}
 
-  /** All items (the list's metadata is the last page's); `paginated` tells whether more than one page was read. */
+  /**
+   * All items; `paginated` tells whether more than one page was read. Joined pages keep the first
+   * page's resourceVersion (the snapshot every page comes from) without a continue token. The signal
+   * is checked before each page, as client-go checks its context.
+   */
   async list(options: ListOptions = {}, signal?: AbortSignal): Promise<{ list: KubeList<T>; paginated: boolean }> {
-    const limit = options.limit ?? (this.pageSize > 0 ? this.pageSize : undefined);
+    const limit = this.limit(options);
     const items: T[] = [];
     let cont: string | undefined;
-    let pages = 0;
+    let first: KubeList<T> | undefined;
     for (;;) {
+      signal?.throwIfAborted();
       let page: KubeList<T>;
       try {
-        page = await this.pageFn(
-          { ...options, limit, continue: cont, resourceVersion: cont ? undefined : options.resourceVersion },
-          signal,
-        );
+        page = await this.pageFn(this.pageOptions(options, limit, cont), signal);
       } catch (err) {
         if (cont && this.fullListIfExpired && (isResourceExpired(err) || isGone(err))) {
           const full = await this.pageFn({ ...options, limit: undefined, continue: undefined }, signal);
@@ -44,28 +46,43 @@ export class ListPager<T> {
         }
         throw err;
       }
-      pages++;
+      first ??= page;
       for (const item of page.items ?? []) items.push(item);
       cont = page.metadata?.continue || undefined;
-      if (!cont) return { list: { ...page, items }, paginated: pages > 1 };
+      if (!cont) {
+        if (first === page) return { list: { ...page, items }, paginated: false };
+        const metadata = { ...page.metadata, resourceVersion: first.metadata?.resourceVersion };
+        return { list: { ...page, metadata, items }, paginated: true };
+      }
     }
   }
 
-  /** Calls `fn` for every item, page by page, without keeping them all. */
+  /**
+   * Calls `fn` for every item, page by page, without keeping them all. An expired continue token
+   * is thrown (no full-list fallback); the signal is checked before each page.
+   */
   async eachListItem(options: ListOptions, fn: (item: T) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+    const limit = this.limit(options);
     let cont: string | undefined;
     do {
-      const page = await this.pageFn(
-        {
-          ...options,
-          limit: this.pageSize || undefined,
-          continue: cont,
-          resourceVersion: cont ? undefined : options.resourceVersion,
-        },
-        signal,
-      );
+      signal?.throwIfAborted();
+      const page = await this.pageFn(this.pageOptions(options, limit, cont), signal);
       for (const item of page.items ?? []) await fn(item);
       cont = page.metadata?.continue || undefined;
     } while (cont);
+  }
+
+  /** The caller's limit, else the page size (none for 0). */
+  private limit(options: ListOptions): number | undefined {
+    return options.limit ?? (this.pageSize > 0 ? this.pageSize : undefined);
+  }
+
+  /**
+   * The options of one page: a continued page carries the token but no resourceVersion(Match), which
+   * the apiserver refuses along with a continue token.
+   */
+  private pageOptions(options: ListOptions, limit: number | undefined, cont: string | undefined): ListOptions {
+    if (!cont) return { ...options, limit, continue: undefined };
+    return { ...options, limit, continue: cont, resourceVersion: undefined, resourceVersionMatch: undefined };
   }
 }
