@@ -4,7 +4,11 @@
 // waiting item again can only move it earlier (client-go's rule).
 import type { ClockTimer } from '../wait/clock.js';
 import { NumberHeap } from './heap.js';
+import { type CounterMetric, globalMetricsProvider } from './metrics.js';
 import { Queue, type QueueOptions } from './queue.js';
+
+/** The longest timer setTimeout honours (longer ones fire after 1 ms); longer waits re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Waiting<T> {
   item: T;
@@ -26,14 +30,18 @@ export class DelayingQueue<T> extends Queue<T> {
   private readonly waiting = new Map<T, Waiting<T>>();
   private timer: ClockTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  private readonly retries?: CounterMetric;
 
   constructor(options: QueueOptions = {}) {
     super(options);
+    if (options.name)
+      this.retries = (options.metricsProvider ?? globalMetricsProvider()).newRetriesMetric(options.name);
   }
 
-  /** Adds the item after `ms` (at once when `ms <= 0`). */
+  /** Adds the item after `ms` (at once when `ms <= 0`); counts a retry on named queues (as client-go). */
   addAfter(item: T, ms: number): void {
     if (this.shuttingDown()) return;
+    this.retries?.inc();
     if (ms <= 0) {
       this.add(item);
       return;
@@ -82,7 +90,7 @@ export class DelayingQueue<T> extends Queue<T> {
     if (this.shuttingDown()) return;
     this.timer?.cancel();
     this.timerAt = at;
-    this.timer = this.clock.setTimer(() => this.fire(), at - this.clock.now());
+    this.timer = this.clock.setTimer(() => this.fire(), Math.min(at - this.clock.now(), MAX_TIMER_MS));
   }
 
   private fire(): void {

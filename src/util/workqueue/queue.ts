@@ -117,17 +117,19 @@ export class Queue<T> {
     if (this.dirty.has(item)) {
       this.queue.push(item);
       this.serve();
-    } else if (this.processing.size === 0 && this.drainWaiters.length > 0) {
-      const w = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const fn of w) fn();
+    } else if (this.processing.size === 0) {
+      this.wakeDrainers();
     }
   }
 
-  /** Stops accepting items; `get()` hands out what is queued, then resolves shutdown. */
+  /**
+   * Stops accepting items; `get()` hands out what is queued, then resolves shutdown. Also ends a
+   * pending {@link shutDownWithDrain} without waiting for in-flight items (client-go's forced shutdown).
+   */
   shutDown(): void {
     this.draining = false;
     this.startShutdown();
+    this.wakeDrainers();
   }
 
   /**
@@ -145,6 +147,12 @@ export class Queue<T> {
   /** True once shut down. */
   shuttingDown(): boolean {
     return this.shutting;
+  }
+
+  private wakeDrainers(): void {
+    const w = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const fn of w) fn();
   }
 
   private startShutdown(): void {

@@ -1,6 +1,5 @@
 // A DelayingQueue driven by a per-item rate limiter: failures back off, successes forget.
 import { DelayingQueue } from './delaying-queue.js';
-import { globalMetricsProvider, type CounterMetric } from './metrics.js';
 import type { QueueOptions } from './queue.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiters.js';
 
@@ -12,20 +11,15 @@ import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiters.
  * try { await sync(key); q.forget(key); } catch { q.addRateLimited(key); } finally { q.done(key); }
  */
 export class RateLimitingQueue<T> extends DelayingQueue<T> {
-  private readonly retries?: CounterMetric;
-
   constructor(
     readonly rateLimiter: RateLimiter<T> = defaultControllerRateLimiter<T>(),
     options: QueueOptions = {},
   ) {
     super(options);
-    if (options.name)
-      this.retries = (options.metricsProvider ?? globalMetricsProvider()).newRetriesMetric(options.name);
   }
 
-  /** Adds the item after the delay its rate limiter says. */
+  /** Adds the item after the delay its rate limiter says (addAfter counts the retry). */
   addRateLimited(item: T): void {
-    this.retries?.inc();
     this.addAfter(item, this.rateLimiter.when(item));
   }
 
