@@ -117,6 +117,13 @@ function checkUser(body: Record<string, unknown>, file: string, at: string): voi
   }
 }
 
+// client-go refuses a file that names two clusters, users or contexts alike (only merging
+// several files lets the first win).
+function checkUnique(seen: Set<string>, name: string, kind: string, i: number, file: string): void {
+  if (seen.has(name)) throw new KubeconfigError(`${kind}[${i}]: duplicate name "${name}"`, file, `${kind}[${i}].name`);
+  seen.add(name);
+}
+
 function asList<T>(value: unknown, file: string, field: string): T[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new KubeconfigError(`${field} must be a list`, file, field);
@@ -124,7 +131,8 @@ function asList<T>(value: unknown, file: string, field: string): T[] {
 }
 
 /**
- * Parses one kubeconfig file's text; relative paths are resolved against `file`'s folder.
+ * Parses one kubeconfig file's text; relative paths are resolved against `file`'s folder. A name
+ * used twice in one list (clusters, users or contexts) is an error, as in client-go.
  *
  * @example
  * const kc = parseKubeconfig(readFileSync(path, 'utf8'), path);
@@ -149,10 +157,12 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     ['users', PATH_FIELDS_USER],
   ] as const) {
     const key = kind === 'clusters' ? 'cluster' : 'user';
+    const seen = new Set<string>();
     asList<Record<string, unknown>>(kc[kind], file, kind).forEach((entry, i) => {
       if (!entry || typeof entry.name !== 'string' || entry.name === '') {
         throw new KubeconfigError(`${kind}[${i}] has no name`, file, `${kind}[${i}].name`);
       }
+      checkUnique(seen, entry.name, kind, i, file);
       const body = entry[key] as Record<string, unknown> | undefined;
       if (!body || typeof body !== 'object') {
         throw new KubeconfigError(
@@ -171,10 +181,12 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
       }
     });
   }
+  const contextNames = new Set<string>();
   asList<Record<string, unknown>>(kc.contexts, file, 'contexts').forEach((entry, i) => {
     if (!entry || typeof entry.name !== 'string' || entry.name === '') {
       throw new KubeconfigError(`contexts[${i}] has no name`, file, `contexts[${i}].name`);
     }
+    checkUnique(contextNames, entry.name, 'contexts', i, file);
     if (!entry.context || typeof entry.context !== 'object') {
       throw new KubeconfigError(
         `contexts[${i}] ("${entry.name}") has no context section`,
@@ -220,24 +232,29 @@ function decodeData(value: string, file: string, field: string): string {
 }
 
 /**
- * Turns one context of a merged kubeconfig into a rest Config and namespace.
+ * Turns one context of a merged kubeconfig into a rest Config and namespace. As in client-go, an
+ * `overrides.server` makes the context optional (no current-context: just that server) and drops
+ * the cluster's tls-server-name; `insecureSkipTlsVerify: true` drops the cluster's CA, while a
+ * cluster that sets both keeps them, so that building a client fails as client-go's transport does.
  *
  * @example
- * const { config, namespace } = configForContext(merged, 'kind-kind');
+ * const { config, namespace } = configForContext(merged, { context: 'kind-kind' });
  */
 export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {}, source = ''): LoadedConfig {
   const contextName = overrides.context || raw['current-context'] || '';
   const ctxEntry = (raw.contexts ?? []).find((c) => c.name === contextName);
-  if (!contextName) {
+  if (!contextName && !overrides.server) {
     throw new KubeconfigError(
       'no context chosen: current-context is not set and no context was given',
       source,
       'current-context',
     );
   }
-  if (!ctxEntry) throw new KubeconfigError(`context "${contextName}" does not exist`, source, 'contexts');
-  const clusterName = overrides.cluster || ctxEntry.context.cluster || '';
-  const userName = overrides.user || ctxEntry.context.user || '';
+  if (contextName && !ctxEntry)
+    throw new KubeconfigError(`context "${contextName}" does not exist`, source, 'contexts');
+  const context = ctxEntry?.context ?? {};
+  const clusterName = overrides.cluster || context.cluster || '';
+  const userName = overrides.user || context.user || '';
   const clusterEntry = (raw.clusters ?? []).find((c) => c.name === clusterName);
   if (!clusterEntry && !overrides.server) {
     throw new KubeconfigError(
@@ -272,8 +289,8 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
     host: server,
     tls: {
       insecure,
-      serverName: cluster['tls-server-name'],
-      ...(insecure
+      serverName: overrides.server ? undefined : cluster['tls-server-name'],
+      ...(overrides.insecureSkipTlsVerify
         ? {}
         : {
             caData: cluster['certificate-authority-data']
@@ -320,7 +337,7 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
   }
   return {
     config,
-    namespace: overrides.namespace || ctxEntry.context.namespace || 'default',
+    namespace: overrides.namespace || context.namespace || 'default',
     context: contextName,
     raw,
   };
@@ -359,7 +376,7 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedConfi
     }
     parsed.push(parseKubeconfig(text, file));
   }
-  if (parsed.length === 0) {
+  if (parsed.length === 0 && !options.overrides?.server) {
     throw new KubeconfigError(`no kubeconfig found (looked at ${files.join(', ')})`, '');
   }
   const overrides = { ...options.overrides, context: options.context ?? options.overrides?.context };
@@ -385,15 +402,16 @@ export function buildConfigFromFlags(masterUrl: string, kubeconfigPath: string):
 }
 
 /**
- * $KUBECONFIG, then ~/.kube/config, then the in-cluster config.
+ * $KUBECONFIG, then ~/.kube/config, then the in-cluster config (KUBECONFIG and the
+ * KUBERNETES_SERVICE_* variables are read from `env`).
  *
  * @example
  * const { config, namespace } = loadFromDefault();
  */
 export function loadFromDefault(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const { files } = kubeconfigPrecedence(undefined, env);
-  if (files.some((f) => existsSync(f))) return loadKubeConfig();
-  const config = inClusterConfig();
+  if (files.some((f) => existsSync(f))) return loadKubeConfig({ path: files.join(delimiter) });
+  const config = inClusterConfig({ env });
   let namespace = 'default';
   try {
     namespace = readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || 'default';

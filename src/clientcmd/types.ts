@@ -55,7 +55,9 @@ export interface ConfigOverrides {
   cluster?: string;
   user?: string;
   namespace?: string;
+  /** Replaces the cluster's server and drops its tls-server-name; then no context or file is required. */
   server?: string;
   token?: string;
+  /** true also drops the cluster's CA (client-go's --insecure-skip-tls-verify). */
   insecureSkipTlsVerify?: boolean;
 }
