@@ -64,7 +64,8 @@ export class DeltaFIFO<T = unknown> {
   private populated = false;
   private initialPopulationCount = 0;
   private closed = false;
-  private waiter: (() => void) | undefined;
+  /** Every pending pop/popAll (all are woken on a change, as client-go's cond.Broadcast). */
+  private waiters: Array<() => void> = [];
   private readonly keyFunc: KeyFunc;
 
   constructor(private readonly options: DeltaFIFOOptions<T> = {}) {
@@ -127,8 +128,9 @@ export class DeltaFIFO<T = unknown> {
   }
 
   /**
-   * Replaces the content after a list: each item gets a Replaced (or Sync) delta; keys known but
-   * absent from the list get a Deleted delta with a DeletedFinalStateUnknown.
+   * Replaces the content after a list: each item gets a Replaced (or Sync) delta; keys queued or
+   * known but absent from the list get a Deleted delta with a DeletedFinalStateUnknown holding the
+   * newest queued object, or else the known one.
    */
   replace(list: T[], _resourceVersion: string): void {
     const action: DeltaType = this.options.emitDeltaTypeReplaced ? 'Replaced' : 'Sync';
@@ -139,18 +141,17 @@ export class DeltaFIFO<T = unknown> {
       this.queueAction(action, item, id);
     }
     let queuedDeletions = 0;
+    for (const [k, deltas] of this.items) {
+      if (keys.has(k)) continue;
+      const last = deltas[deltas.length - 1]?.object;
+      const obj = last instanceof DeletedFinalStateUnknown ? last.obj : last;
+      queuedDeletions++;
+      this.queueAction('Deleted', new DeletedFinalStateUnknown<T>(k, obj));
+    }
     const known = this.options.knownObjects;
-    if (!known) {
-      for (const [k, deltas] of this.items) {
-        if (keys.has(k)) continue;
-        const last = deltas[deltas.length - 1]?.object;
-        const obj = last instanceof DeletedFinalStateUnknown ? last.obj : last;
-        queuedDeletions++;
-        this.queueAction('Deleted', new DeletedFinalStateUnknown<T>(k, obj));
-      }
-    } else {
+    if (known) {
       for (const k of known.listKeys()) {
-        if (keys.has(k)) continue;
+        if (keys.has(k) || this.items.has(k)) continue;
         queuedDeletions++;
         this.queueAction('Deleted', new DeletedFinalStateUnknown<T>(k, known.getByKey(k)));
       }
@@ -182,7 +183,7 @@ export class DeltaFIFO<T = unknown> {
     while (this.queue.length === 0) {
       if (this.closed) throw new FIFOClosedError();
       await new Promise<void>((resolve) => {
-        this.waiter = resolve;
+        this.waiters.push(resolve);
       });
     }
     const id = this.queue.shift()!;
@@ -214,7 +215,7 @@ export class DeltaFIFO<T = unknown> {
     while (this.queue.length === 0) {
       if (this.closed) throw new FIFOClosedError();
       await new Promise<void>((resolve) => {
-        this.waiter = resolve;
+        this.waiters.push(resolve);
       });
     }
     let n = 0;
@@ -252,9 +253,10 @@ export class DeltaFIFO<T = unknown> {
   }
 
   private wake(): void {
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
+    if (this.waiters.length === 0) return;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
   }
 
   private queueAction(type: DeltaType, obj: T | DeletedFinalStateUnknown<T>, id = this.keyOf(obj)): void {
@@ -274,14 +276,17 @@ export class DeltaFIFO<T = unknown> {
   }
 }
 
-/** The one delta two trailing deletions collapse into (the one that is not a tombstone), if they are. */
+/**
+ * The one delta two trailing deletions collapse into, if they are: the earlier one unless it is a
+ * tombstone (client-go's isDeletionDup).
+ */
 function collapsedTrailingDeletion<T>(deltas: Delta<T>[]): Delta<T> | undefined {
   const n = deltas.length;
   if (n < 2) return undefined;
   const a = deltas[n - 1]!;
   const b = deltas[n - 2]!;
   if (a.type !== 'Deleted' || b.type !== 'Deleted') return undefined;
-  return a.object instanceof DeletedFinalStateUnknown ? b : a;
+  return b.object instanceof DeletedFinalStateUnknown ? a : b;
 }
 
 /** dedupDeltas for a list the FIFO owns: rewrites it in place. */
@@ -293,7 +298,7 @@ function dedupLastInPlace<T>(deltas: Delta<T>[]): void {
 }
 
 /**
- * Collapses two trailing deletions into one, preferring the one that is not a tombstone (client-go's
+ * Collapses two trailing deletions into one: the earlier one, unless it is a tombstone (client-go's
  * dedupDeltas).
  *
  * @example

@@ -43,6 +43,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
   private readonly indexer: Indexer<T>;
   private readonly fifo: DeltaFIFO<T>;
   private readonly listeners = new Set<ProcessorListener<T>>();
+  /** Listeners that get sync updates: every new listener, then those due at the last resync check. */
   private syncingListeners = new Set<ProcessorListener<T>>();
   private reflector: Reflector<T> | undefined;
   private started = false;
@@ -95,6 +96,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     }
     const listener = new ProcessorListener<T>(handler, period, () => this.hasSynced(), this.handleError);
     this.listeners.add(listener);
+    this.syncingListeners.add(listener);
     if (this.started) {
       for (const obj of this.indexer.list()) listener.add({ kind: 'add', obj, isInInitialList: true });
       void listener.run();
