@@ -49,9 +49,14 @@ export interface Config {
   contentType?: string;
   /** Accept header override (the metadata client uses this). */
   acceptContentTypes?: string;
+  /** Bearer token; with bearerTokenFile set, used only while that file cannot be read. */
   bearerToken?: string;
-  /** A file holding the token, re-read about every minute (service-account tokens rotate). */
+  /**
+   * A file holding the token, re-read about every minute (service-account tokens rotate); its
+   * last good content wins over bearerToken, as in client-go.
+   */
   bearerTokenFile?: string;
+  /** Basic auth (when no token is set); the password may be empty. */
   username?: string;
   password?: string;
   tls?: TLSClientConfig;
@@ -60,7 +65,10 @@ export interface Config {
   execProvider?: ExecConfig;
   /** Sent as User-Agent (default `kube-client/<version> (<os>/<arch>) node/<version>`). */
   userAgent?: string;
-  /** Overall time limit of each request in milliseconds (0 or unset: none; watches excepted). */
+  /**
+   * Overall time limit of each request in milliseconds, counted once the client-side rate limiter
+   * has let it go (0 or unset: none; watches excepted).
+   */
   timeout?: number;
   /** Requests per second (default 5, also when 0 as in client-go); negative disables rate limiting. */
   qps?: number;

@@ -69,12 +69,23 @@ function checkedSegment(what: string, value: string): string {
   return value;
 }
 
+/** Whole seconds from Retry-After; other forms (HTTP dates, fractions) count as absent, as in client-go. */
 function retryAfterSeconds(res: HttpResponse): number | undefined {
-  const v = headerValue(res.headers, 'retry-after');
-  if (v === undefined) return undefined;
-  const n = Number.parseInt(v, 10);
-  return Number.isFinite(n) && n >= 0 ? n : undefined;
+  const v = headerValue(res.headers, 'retry-after')?.trim();
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
+
+/** How much of a body that is not a Status an error quotes (client-go's maxUnstructuredResponseTextBytes). */
+const MAX_UNSTRUCTURED_BODY_BYTES = 2048;
+
+/** No content type or a text/* one: client-go quotes only such bodies in errors. */
+function isTextResponse(res: HttpResponse): boolean {
+  const type = headerValue(res.headers, 'content-type')?.trim().toLowerCase();
+  return !type || type.startsWith('text/');
+}
+
+const anySignal = (signals: AbortSignal[]): AbortSignal | undefined =>
+  signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 
 function isConnectionReset(err: unknown): boolean {
   if (!(err instanceof TransportError)) return false;
@@ -199,7 +210,10 @@ export class Request {
     return this;
   }
 
-  /** A time limit for this request; also sent to the server as the `timeout` parameter. */
+  /**
+   * A time limit for this request, counted once the rate limiter has let it go; also sent to the
+   * server as the `timeout` parameter.
+   */
   timeout(ms: number): this {
     this.timeoutMs = ms;
     return this;
@@ -240,40 +254,43 @@ export class Request {
     return `${this.verb} ${what}`;
   }
 
-  /** Sends with rate limiting and retries; resolves with a response of any status. */
-  private async send(isWatch: boolean): Promise<{ res: HttpResponse; signal?: AbortSignal; warnings: string[] }> {
+  /**
+   * Sends with rate limiting and retries; resolves with a response of any status and its warnings.
+   * As in client-go, the time limit starts once the first rate-limiter wait is over (throttling
+   * alone never times a request out), and a watch skips the limiter on its first attempt.
+   */
+  private async send(isWatch: boolean, throttleFirst = true): Promise<{ res: HttpResponse; warnings: string[] }> {
     const signals: AbortSignal[] = [];
     if (this.abortSignal) signals.push(this.abortSignal);
-    if (!isWatch) {
-      const limit = this.timeoutMs || this.ctx.timeout || 0;
-      if (limit > 0) signals.push(AbortSignal.timeout(limit));
-    }
-    const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+    const limit = isWatch ? 0 : this.timeoutMs || this.ctx.timeout || 0;
+    let signal = anySignal(signals);
     const body = this.encodedBody();
     const replayable = !(body instanceof Readable);
     const headers: Record<string, string> = { accept: this.ctx.accept, ...this.headers };
     if (body !== undefined && !headers['content-type']) headers['content-type'] = this.ctx.contentType;
     const url = this.url();
-    const warnings: string[] = [];
     for (let attempt = 0; ; attempt++) {
-      const waitStarted = performance.now();
-      try {
-        await this.ctx.rateLimiter.wait(signal);
-        const waited = performance.now() - waitStarted;
-        if (waited > EXTRA_LONG_THROTTLE_LATENCY_MS) {
-          this.ctx.log(
-            `Waited for ${(waited / 1000).toFixed(3)}s due to client-side throttling, not priority and fairness, request: ${this.verb}:${url.origin}${url.pathname}`,
+      if (attempt > 0 || throttleFirst) {
+        const waitStarted = performance.now();
+        try {
+          await this.ctx.rateLimiter.wait(signal);
+          const waited = performance.now() - waitStarted;
+          if (waited > EXTRA_LONG_THROTTLE_LATENCY_MS) {
+            this.ctx.log(
+              `Waited for ${(waited / 1000).toFixed(3)}s due to client-side throttling, not priority and fairness, request: ${this.verb}:${url.origin}${url.pathname}`,
+            );
+          }
+        } catch (err) {
+          throw new RequestAbortedError(
+            `${this.describe()} was aborted while waiting for the rate limiter`,
+            url.pathname,
+            {
+              cause: err,
+            },
           );
         }
-      } catch (err) {
-        throw new RequestAbortedError(
-          `${this.describe()} was aborted while waiting for the rate limiter`,
-          url.pathname,
-          {
-            cause: err,
-          },
-        );
       }
+      if (attempt === 0 && limit > 0) signal = anySignal([...signals, AbortSignal.timeout(limit)]);
       const backoffMs = this.ctx.urlBackoff.calculateBackoff(url);
       if (backoffMs > 0) {
         try {
@@ -294,10 +311,6 @@ export class Request {
         }
         throw err;
       }
-      for (const w of parseWarningHeaders(headerValues(res.headers, 'warning'))) {
-        warnings.push(w.text);
-        this.ctx.warningHandler.handleWarningHeader(w.code, w.agent, w.text);
-      }
       const wait = res.status === 429 || res.status >= 500 ? retryAfterSeconds(res) : undefined;
       if (wait !== undefined && attempt < this.ctx.maxRetries && replayable) {
         await res.dump?.();
@@ -310,7 +323,13 @@ export class Request {
         }
         continue;
       }
-      return { res, signal, warnings };
+      // Only the answer handed back reports its warnings (client-go never looks at retried ones).
+      const warnings: string[] = [];
+      for (const w of parseWarningHeaders(headerValues(res.headers, 'warning'))) {
+        warnings.push(w.text);
+        this.ctx.warningHandler.handleWarningHeader(w.code, w.agent, w.text);
+      }
+      return { res, warnings };
     }
   }
 
@@ -341,7 +360,11 @@ export class Request {
     } catch {
       // not a Status: fall through to a generic error
     }
-    return genericStatusError(res.status, this.verb, this.res, this.resourceName, text.slice(0, 200), retryAfter);
+    // As client-go: up to 2 KiB of a text body, trimmed; other bodies (JSON, protobuf) are not quoted.
+    const snippet = isTextResponse(res)
+      ? body.subarray(0, MAX_UNSTRUCTURED_BODY_BYTES).toString('utf8').trim()
+      : 'unknown';
+    return genericStatusError(res.status, this.verb, this.res, this.resourceName, snippet, retryAfter);
   }
 
   /**
@@ -369,14 +392,15 @@ export class Request {
 
   /**
    * Starts a watch (sets watch=true) and resolves once the server accepted it; the Watch yields
-   * decoded events. A 410 Gone or any other refusal rejects with a StatusError.
+   * decoded events. A 410 Gone or any other refusal rejects with a StatusError. As in client-go,
+   * the first attempt does not wait on the rate limiter (retries do).
    */
   async watch<T = unknown>(): Promise<Watch<T>> {
     this.params.set('watch', 'true');
     const controller = new AbortController();
     const outer = this.abortSignal;
     this.abortSignal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
-    const { res } = await this.send(true);
+    const { res } = await this.send(true, false);
     if (res.status !== 200) throw this.errorFor(res, await this.readBody(res));
     // The server ends a watch after timeoutSeconds; silence well past that means a dead connection.
     const timeoutSeconds = Number(this.params.get('timeoutSeconds') ?? 0);

@@ -3,7 +3,7 @@
 // impersonation and user-agent headers are added per request; middleware wraps the whole.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
@@ -78,38 +78,65 @@ export async function closeAllTransports(): Promise<void> {
   await Promise.all(all.map((d) => d.close()));
 }
 
-/** Reads a token file at most once a minute (client-go's cachingTokenSource). */
+/** A token read from its file is used this long (client-go: a 1 minute period less 10 s leeway). */
+const TOKEN_FILE_REREAD_MS = 50_000;
+
+/** Reads a token file, trimmed, again once the cached token is 50 s old (client-go's cachingTokenSource). */
 class FileTokenSource {
   private token = '';
   private readAt = 0;
   constructor(private readonly file: string) {}
-  async get(): Promise<string> {
-    if (this.token && Date.now() - this.readAt < 60_000) return this.token;
+  /** The token; `fallback` (the config's bearerToken) stands in while the file never gave one. */
+  async get(fallback?: string): Promise<string> {
+    if (this.token && Date.now() - this.readAt < TOKEN_FILE_REREAD_MS) return this.token;
+    let why = 'it is empty';
     try {
-      this.token = (await readFile(this.file, 'utf8')).trim();
-      this.readAt = Date.now();
-    } catch (err) {
-      if (!this.token) {
-        throw new ConfigError(
-          `cannot read bearer token file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-        );
+      const read = (await readFile(this.file, 'utf8')).trim();
+      if (read) {
+        this.token = read;
+        this.readAt = Date.now();
+        return read;
       }
-      // keep the last good token when a re-read fails, as client-go does
+    } catch (err) {
+      why = (err as NodeJS.ErrnoException).code ?? 'error';
     }
-    return this.token;
+    // An unreadable or empty file keeps the last good token, else the fallback, as client-go does.
+    if (this.token) return this.token;
+    if (fallback) return fallback;
+    throw new ConfigError(`cannot read bearer token file ${this.file}: ${why}`);
   }
 }
 
 const tokenSources = new Map<string, FileTokenSource>();
 
-function impersonationHeaders(config: Config, headers: Record<string, string>): void {
+/** Whether `headers` has `name` (lower case), in any letter case. */
+function hasHeader(headers: Record<string, unknown>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+/** client-go's headerKeyEscape: each byte that is not an HTTP token character, and '%', becomes %XX. */
+function headerKeyEscape(key: string): string {
+  let out = '';
+  for (const b of Buffer.from(key, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /^[A-Za-z0-9!#$&'*+\-.^_`|~]$/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * The Impersonate-* headers, unless the request impersonates on its own (client-go's
+ * impersonatingRoundTripper). Each group and extra value is its own header line: the apiserver
+ * reads the lines, so one comma-joined line would name a single group "a, b".
+ */
+function impersonationHeaders(config: Config, headers: Record<string, string | string[]>): void {
   const imp = config.impersonate;
-  if (!imp) return;
+  if (!imp || hasHeader(headers, 'impersonate-user')) return;
   if (imp.userName) headers['impersonate-user'] = imp.userName;
   if (imp.uid) headers['impersonate-uid'] = imp.uid;
-  if (imp.groups && imp.groups.length > 0) headers['impersonate-group'] = imp.groups.join(', ');
+  if (imp.groups && imp.groups.length > 0) headers['impersonate-group'] = [...imp.groups];
   for (const [k, values] of Object.entries(imp.extra ?? {})) {
-    headers[`impersonate-extra-${encodeURIComponent(k).toLowerCase()}`] = values.join(', ');
+    headers[`impersonate-extra-${headerKeyEscape(k)}`] = [...values];
   }
 }
 
@@ -146,19 +173,25 @@ export function roundTripFor(config: Config): RoundTrip {
 
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
   const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
+  // Credentials go on requests that have no Authorization header of their own (client-go's
+  // auth round trippers). A token file wins over bearerToken, which stands in while the file
+  // cannot be read; basic auth needs a username (the password may be empty).
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
-    const headers: Record<string, string> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
+    const headers: Record<string, string | string[]> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
+    const ownAuth = hasHeader(req.headers, 'authorization');
     let tls = fixedTls;
     if (config.execProvider) {
       const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
-      if (creds.token) headers.authorization = `Bearer ${creds.token}`;
+      if (creds.token && !ownAuth) headers.authorization = `Bearer ${creds.token}`;
       tls = tlsOptions(config.tls, creds);
+    } else if (ownAuth) {
+      // the request's own credentials
+    } else if (tokenFile) {
+      headers.authorization = `Bearer ${await tokenSources.get(tokenFile)!.get(config.bearerToken)}`;
     } else if (config.bearerToken) {
       headers.authorization = `Bearer ${config.bearerToken}`;
-    } else if (tokenFile) {
-      headers.authorization = `Bearer ${await tokenSources.get(tokenFile)!.get()}`;
-    } else if (config.username !== undefined && config.password !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password}`).toString('base64')}`;
+    } else if (config.username) {
+      headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
     try {
@@ -199,9 +232,15 @@ export function roundTripFor(config: Config): RoundTrip {
 
   const inner: RoundTrip = async (req) => {
     const res = await send(req, false);
-    if (res.status === 401 && config.execProvider) {
+    if (res.status === 401 && config.execProvider && !hasHeader(req.headers, 'authorization')) {
+      // The plugin's credentials were rejected: run it again, and resend once if the body allows
+      // (a stream is spent; its request fails and the next one uses the new credentials).
+      if (req.body instanceof Readable) {
+        await execCredentials(config.execProvider, clusterInfo, true).catch(() => undefined);
+        return res;
+      }
       await res.dump?.();
-      return send(req, true); // the plugin's credentials were rejected: run it again once
+      return send(req, true);
     }
     return res;
   };

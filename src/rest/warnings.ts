@@ -7,7 +7,9 @@ export interface WarningHandler {
 }
 
 /**
- * Parses Warning header values into `{ code, agent, text }`; malformed values are skipped.
+ * Parses Warning header values into `{ code, agent, text }` as client-go does: each value holds
+ * comma-separated `code agent "text" ["date"]` warnings, read from the start; a malformed one (or
+ * a control character in agent or text) ends that value, keeping the warnings before it.
  *
  * @example
  * parseWarningHeaders(['299 - "v1 ComponentStatus is deprecated"']); // [{ code: 299, agent: '-', text: 'v1 ...' }]
@@ -15,8 +17,8 @@ export interface WarningHandler {
 export function parseWarningHeaders(values: string[]): Array<{ code: number; agent: string; text: string }> {
   const out: Array<{ code: number; agent: string; text: string }> = [];
   for (const value of values) {
-    // One header may hold several comma-separated warnings; texts are quoted strings.
-    const re = /\s*(\d{3})\s+(\S+)\s+"((?:[^"\\]|\\.)*)"(?:\s+"[^"]*")?\s*(?:,|$)/g;
+    // Sticky: each warning must start where the previous one (and its comma) ended.
+    const re = /[ \t]*(\d{3}) ([^\s\p{Cc}]+) "((?:[^"\\\p{Cc}]|\\\P{Cc})*)"(?:[ \t]*"[^"]*")?[ \t]*(?:,|$)/uy;
     let m: RegExpExecArray | null = re.exec(value);
     while (m !== null) {
       out.push({ code: Number(m[1]), agent: m[2]!, text: m[3]!.replace(/\\(.)/g, '$1') });
