@@ -2,6 +2,7 @@
 // client-go's k8s.io/apimachinery/pkg/api/errors does (by reason first, by HTTP code when the
 // reason is unknown).
 import type { Status } from './meta.js';
+import type { GroupResource } from './schema.js';
 
 /** Reasons the apiserver puts in a failure Status. */
 export const StatusReason = {
@@ -24,7 +25,14 @@ export const StatusReason = {
   InternalError: 'InternalError',
   Expired: 'Expired',
   ServiceUnavailable: 'ServiceUnavailable',
+  StoreReadError: 'StorageReadError',
 } as const;
+
+/** Reasons the predicates recognise; any other reason (or none) lets them fall back to the HTTP code. */
+const knownReasons = new Set<string>(Object.values(StatusReason).filter((r) => r !== StatusReason.Unknown));
+
+/** The cause type of a generic error whose body was not a Status (client-go's CauseTypeUnexpectedServerResponse). */
+const UNEXPECTED_SERVER_RESPONSE = 'UnexpectedServerResponse';
 
 /**
  * An error answered by the apiserver, with its Status.
@@ -58,6 +66,8 @@ export class StatusError extends Error {
   }
 }
 
+// Reason and message per HTTP code, as client-go's NewGenericServerResponse (which has no case for
+// 410 or 413: those keep the Unknown reason and are classified by their code).
 const genericMessages: Record<number, [string, string]> = {
   400: [StatusReason.BadRequest, 'the server rejected our request for an unknown reason'],
   401: [StatusReason.Unauthorized, 'the server has asked for the client to provide credentials'],
@@ -66,8 +76,6 @@ const genericMessages: Record<number, [string, string]> = {
   405: [StatusReason.MethodNotAllowed, 'the server does not allow this method on the requested resource'],
   406: [StatusReason.NotAcceptable, 'the server was unable to respond with a content type that the client supports'],
   409: [StatusReason.Conflict, 'the server reported a conflict'],
-  410: [StatusReason.Gone, 'the server no longer has the requested resource'],
-  413: [StatusReason.RequestEntityTooLarge, 'the server has rejected the request because it is too large'],
   415: [StatusReason.UnsupportedMediaType, 'the server does not support the content type of the request'],
   422: [StatusReason.Invalid, 'the server rejected our request due to an error in our request'],
   429: [StatusReason.TooManyRequests, 'the server has received too many requests and has asked us to try again later'],
@@ -78,39 +86,59 @@ const genericMessages: Record<number, [string, string]> = {
   ],
 };
 
+/** Codes whose answer text says more than the generic message (who may not do what, which types are accepted). */
+const keepsServerMessage = new Set([403, 406, 415]);
+
 /**
- * Builds a StatusError for a response that carried no Status body, as client-go's generic server
- * response errors do. `bodySnippet` (already truncated by the caller) is quoted for 5xx errors.
+ * Builds a StatusError for a response that carried no Status body, as client-go's
+ * NewGenericServerResponse does: the reason and message follow the HTTP code (a 409 answering a
+ * POST is AlreadyExists, any other 409 Conflict; 403, 406 and 415 keep the server's text when
+ * there is some; an unlisted 5xx is InternalError quoting `serverMessage`), the message ends with
+ * "(verb resource.group "name")" when a resource is known, and the details carry the group,
+ * resource (as kind), name, retryAfterSeconds and the server's text as an
+ * UnexpectedServerResponse cause. `serverMessage` is the body as the caller quotes it (already
+ * truncated; client-go passes "unknown" for bodies that are not text). Unlike client-go, the
+ * name is quoted.
  *
  * @example
- * genericStatusError(404, 'GET', 'pods', 'x');
+ * genericStatusError(404, 'GET', { group: 'apps', resource: 'deployments' }, 'web');
+ * // message: 'the server could not find the requested resource (get deployments.apps "web")'
  */
 export function genericStatusError(
   code: number,
   verb: string,
-  resource = '',
+  resource: string | GroupResource = '',
   name = '',
-  bodySnippet = '',
+  serverMessage = '',
   retryAfterSeconds?: number,
 ): StatusError {
+  const gr = typeof resource === 'string' ? { group: '', resource } : resource;
   let [reason, message] = genericMessages[code] ?? ['', ''];
+  if (code === 409 && verb.toUpperCase() === 'POST') reason = StatusReason.AlreadyExists;
+  if (keepsServerMessage.has(code) && serverMessage && serverMessage !== 'unknown') message = serverMessage;
   if (!reason) {
     if (code >= 500) {
       reason = StatusReason.InternalError;
-      message = `an error on the server (${JSON.stringify(bodySnippet || 'unknown')}) has prevented the request from succeeding`;
+      message = `an error on the server (${JSON.stringify(serverMessage)}) has prevented the request from succeeding`;
     } else {
       message = `the server responded with the status code ${code} but did not return more information`;
     }
   }
-  if (resource || name) {
-    const what = name ? `${resource} ${JSON.stringify(name)}` : resource;
-    message = `${message} (${verb.toLowerCase()} ${what})`;
+  if (gr.group || gr.resource) {
+    const qualified = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+    message = `${message} (${verb.toLowerCase()} ${qualified}${name ? ` ${JSON.stringify(name)}` : ''})`;
   }
   return new StatusError({
     code,
     reason,
     message,
-    details: { name: name || undefined, kind: resource || undefined, retryAfterSeconds },
+    details: {
+      group: gr.group || undefined,
+      kind: gr.resource || undefined,
+      name: name || undefined,
+      causes: [{ reason: UNEXPECTED_SERVER_RESPONSE, message: serverMessage }],
+      retryAfterSeconds,
+    },
   });
 }
 
@@ -127,7 +155,7 @@ function is(reason: string, code: number) {
   return (err: unknown): boolean => {
     if (!(err instanceof StatusError)) return false;
     const r = err.reason;
-    return r === reason || (r === StatusReason.Unknown && err.code === code);
+    return r === reason || (!knownReasons.has(r) && err.code === code);
   };
 }
 
@@ -155,8 +183,9 @@ export const isMethodNotSupported = is(StatusReason.MethodNotAllowed, 405);
 export const isNotAcceptable = is(StatusReason.NotAcceptable, 406);
 /** True for 415 / UnsupportedMediaType. */
 export const isUnsupportedMediaType = is(StatusReason.UnsupportedMediaType, 415);
-/** True for 413 / RequestEntityTooLarge. */
-export const isRequestEntityTooLarge = is(StatusReason.RequestEntityTooLarge, 413);
+/** True for reason RequestEntityTooLarge or HTTP 413 (whatever the reason, as client-go). */
+export const isRequestEntityTooLarge = (err: unknown): boolean =>
+  reasonForError(err) === StatusReason.RequestEntityTooLarge || codeOf(err) === 413;
 /** True for 500 / InternalError. */
 export const isInternalError = is(StatusReason.InternalError, 500);
 /** True for 503 / ServiceUnavailable. */
@@ -165,7 +194,7 @@ export const isServiceUnavailable = is(StatusReason.ServiceUnavailable, 503);
 export const isTimeout = is(StatusReason.Timeout, 504);
 /** True for reason ServerTimeout. */
 export const isServerTimeout = (err: unknown): boolean => reasonForError(err) === StatusReason.ServerTimeout;
-/** True for reason TooManyRequests or HTTP 429. */
+/** True for reason TooManyRequests or HTTP 429 (whatever the reason, as client-go). */
 export const isTooManyRequests = (err: unknown): boolean =>
   reasonForError(err) === StatusReason.TooManyRequests || codeOf(err) === 429;
 
@@ -180,15 +209,18 @@ export function hasStatusCause(err: unknown, causeType: string): boolean {
 }
 
 /**
- * Seconds the server asked the client to wait before retrying, or undefined.
+ * Seconds the server asked the client to wait before retrying (details.retryAfterSeconds when
+ * positive; for reason ServerTimeout with details, that value or 0), or undefined when the error
+ * suggests no delay (client-go's SuggestsClientDelay).
  *
  * @example
  * const wait = suggestsClientDelay(err); // 1 for a 429 with Retry-After: 1
  */
 export function suggestsClientDelay(err: unknown): number | undefined {
   if (!(err instanceof StatusError)) return undefined;
-  const seconds = err.status.details?.retryAfterSeconds;
-  if (seconds !== undefined && seconds > 0) return seconds;
-  if (err.reason === StatusReason.ServerTimeout || err.reason === StatusReason.Timeout) return seconds ?? 0;
-  return undefined;
+  const details = err.status.details;
+  if (!details) return undefined;
+  if (err.reason === StatusReason.ServerTimeout) return details.retryAfterSeconds ?? 0;
+  const seconds = details.retryAfterSeconds;
+  return seconds !== undefined && seconds > 0 ? seconds : undefined;
 }

@@ -49,33 +49,40 @@ export function groupVersionString(gv: GroupVersion): string {
 }
 
 /**
- * The GroupVersionKind of an apiVersion and kind.
+ * The GroupVersionKind of an apiVersion and kind; an apiVersion that does not parse gives an
+ * empty group and version (client-go's FromAPIVersionAndKind).
  *
  * @example
  * gvkFromApiVersionKind('apps/v1', 'Deployment'); // { group: 'apps', version: 'v1', kind: 'Deployment' }
  */
 export function gvkFromApiVersionKind(apiVersion: string, kind: string): GroupVersionKind {
-  return { ...parseGroupVersion(apiVersion), kind };
+  try {
+    return { ...parseGroupVersion(apiVersion), kind };
+  } catch {
+    return { group: '', version: '', kind };
+  }
 }
 
 /**
- * Formats a GVR as client-go prints it: "apps/v1, Resource=deployments".
+ * Formats a GVR as client-go prints it: "apps/v1, Resource=deployments", and with the slash
+ * kept for the core group: "/v1, Resource=pods".
  *
  * @example
  * gvrString({ group: 'apps', version: 'v1', resource: 'deployments' });
  */
 export function gvrString(gvr: GroupVersionResource): string {
-  return `${groupVersionString(gvr)}, Resource=${gvr.resource}`;
+  return `${gvr.group}/${gvr.version}, Resource=${gvr.resource}`;
 }
 
 /**
- * Formats a GVK as client-go prints it: "apps/v1, Kind=Deployment".
+ * Formats a GVK as client-go prints it: "apps/v1, Kind=Deployment", and with the slash kept for
+ * the core group: "/v1, Kind=Pod".
  *
  * @example
- * gvkString({ group: '', version: 'v1', kind: 'Pod' }); // 'v1, Kind=Pod'
+ * gvkString({ group: '', version: 'v1', kind: 'Pod' }); // '/v1, Kind=Pod'
  */
 export function gvkString(gvk: GroupVersionKind): string {
-  return `${groupVersionString(gvk)}, Kind=${gvk.kind}`;
+  return `${gvk.group}/${gvk.version}, Kind=${gvk.kind}`;
 }
 
 /**

@@ -25,10 +25,19 @@ export class Scheme {
   private readonly byKind = new Map<string, KindInfo>();
   private readonly byResource = new Map<string, KindInfo>();
 
-  /** Registers kinds (a later registration of the same kind wins). */
+  /**
+   * Registers kinds (a later registration of the same kind wins, also over the resource it was
+   * registered under before; a later registration of the same resource wins for kindFor).
+   */
   register(...infos: KindInfo[]): this {
     for (const i of infos) {
-      this.byKind.set(`${i.group}/${i.version}/${i.kind}`, i);
+      const kindKey = `${i.group}/${i.version}/${i.kind}`;
+      const previous = this.byKind.get(kindKey);
+      if (previous) {
+        const oldResourceKey = `${previous.group}/${previous.version}/${previous.resource}`;
+        if (this.byResource.get(oldResourceKey) === previous) this.byResource.delete(oldResourceKey);
+      }
+      this.byKind.set(kindKey, i);
       this.byResource.set(`${i.group}/${i.version}/${i.resource}`, i);
     }
     return this;

@@ -19,6 +19,8 @@ export interface RequestContext {
   baseUrl: URL;
   /** e.g. `/apis/apps/v1` */
   versionedApiPath: string;
+  /** API group of the client's group version ('' for core or none), named in generic errors. */
+  group?: string;
   roundTrip: RoundTrip;
   rateLimiter: RateLimiter;
   warningHandler: WarningHandler;
@@ -364,7 +366,9 @@ export class Request {
     const snippet = isTextResponse(res)
       ? body.subarray(0, MAX_UNSTRUCTURED_BODY_BYTES).toString('utf8').trim()
       : 'unknown';
-    return genericStatusError(res.status, this.verb, this.res, this.resourceName, snippet, retryAfter);
+    // As client-go: the group is named only when a resource is.
+    const resource = { group: this.res ? (this.ctx.group ?? '') : '', resource: this.res };
+    return genericStatusError(res.status, this.verb, resource, this.resourceName, snippet, retryAfter);
   }
 
   /**

@@ -43,6 +43,7 @@ export class RESTClient {
     this.ctx = {
       baseUrl: base,
       versionedApiPath: options.versioned ? versionedApiPath(config.apiPath, config.groupVersion) : '',
+      group: config.groupVersion?.group ?? '',
       roundTrip: options.roundTrip ?? roundTripFor(config),
       rateLimiter: this.rateLimiter,
       warningHandler: config.warningHandler ?? defaultWarningHandler(),
