@@ -19,7 +19,8 @@ export class WatchClosedError extends Error {
 
 /**
  * Consumes events until each condition in turn returns true; resolves with the last event.
- * Rejects with WatchClosedError if the watch ends first, or with the signal's reason.
+ * Rejects with WatchClosedError if the watch ends first, with the error a condition throws, or
+ * with the signal's reason (at once if it is already aborted); the watch is stopped in every case.
  *
  * @example
  * const ev = await untilWithoutRetry(AbortSignal.timeout(30_000), w, (e) => e.type === 'DELETED');
@@ -32,6 +33,7 @@ export async function untilWithoutRetry<T>(
   const onAbort = () => watch.stop();
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    signal?.throwIfAborted();
     let i = 0;
     let last: WatchEvent<T> | undefined;
     if (conditions.length === 0) throw new Error('no conditions given');
@@ -49,12 +51,14 @@ export async function untilWithoutRetry<T>(
 }
 
 /**
- * Like untilWithoutRetry, on a RetryWatcher from `initialResourceVersion` (survives stream ends).
+ * Like untilWithoutRetry, on a RetryWatcher from `initialResourceVersion` (survives stream ends);
+ * rejects for an initial resourceVersion of "" or "0". A 410 goes to the conditions as an ERROR
+ * event, then the watch ends (WatchClosedError unless a condition took it).
  *
  * @example
  * await until(signal, list.metadata!.resourceVersion!, cs.coreV1.pods(ns), (e) => e.object.status?.phase === 'Running');
  */
-export function until<T extends KubeObject>(
+export async function until<T extends KubeObject>(
   signal: AbortSignal | undefined,
   initialResourceVersion: string,
   client: Watcher<T>,
@@ -64,8 +68,9 @@ export function until<T extends KubeObject>(
 }
 
 /**
- * Runs an informer; once synced, `precondition` sees the cache (true: done at once); then waits
- * for events meeting the conditions. Survives 410s (the informer relists).
+ * Runs an informer; once synced, `precondition` sees the cache (true: done at once); then the
+ * conditions see its events, as client-go's: the listed objects as ADDED first, then changes.
+ * Survives 410s (the informer relists). Rejects with the signal's reason when it aborts first.
  *
  * @example
  * await untilWithSync(signal, lw, (store) => store.getByKey('ns/x') !== undefined, (e) => e.type === 'MODIFIED');
@@ -86,7 +91,7 @@ export async function untilWithSync<T extends KubeObject>(
     wake?.();
   };
   informer.addEventHandler({
-    onAdd: (o, initial) => void (initial || push({ type: 'ADDED', object: o })),
+    onAdd: (o) => push({ type: 'ADDED', object: o }),
     onUpdate: (_o, n) => push({ type: 'MODIFIED', object: n }),
     onDelete: (o) => push({ type: 'DELETED', object: (o as { obj?: T }).obj ?? (o as T) }),
   });
@@ -99,8 +104,12 @@ export async function untilWithSync<T extends KubeObject>(
       while (events.length === 0) {
         signal.throwIfAborted();
         await new Promise<void>((r) => {
-          wake = r;
-          signal.addEventListener('abort', () => r(), { once: true });
+          const done = () => {
+            signal.removeEventListener('abort', done);
+            r();
+          };
+          wake = done;
+          signal.addEventListener('abort', done, { once: true });
         });
       }
       const ev = events.shift()!;

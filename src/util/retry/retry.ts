@@ -11,7 +11,8 @@ export const DefaultBackoff: Backoff = { steps: 4, duration: 10, factor: 5.0, ji
 
 /**
  * Runs `fn` until it succeeds, throws an error `retriable` rejects, or the backoff's steps run out
- * (then the last error is thrown).
+ * (then the last error is thrown): `steps` attempts at most, fewer when a cap ends the steps early
+ * (as wait.ExponentialBackoff), with the backoff's jittered sleeps between them.
  *
  * @example
  * await onError(DefaultBackoff, isServiceUnavailable, () => client.get('x'));
@@ -23,12 +24,13 @@ export async function onError<T>(
   signal?: AbortSignal,
 ): Promise<T> {
   const stepper = new BackoffStepper(backoff);
-  for (let attempt = 1; ; attempt++) {
+  for (;;) {
     try {
       return await fn();
     } catch (err) {
-      if (!retriable(err) || attempt >= backoff.steps) throw err;
+      if (!retriable(err) || stepper.steps <= 1) throw err;
       await sleep(stepper.step(), signal);
+      if (stepper.steps < 1) throw err; // the cap ended the steps
     }
   }
 }
