@@ -1,5 +1,5 @@
-// The `kube-client` command: `envtest up` starts a local control plane for people to poke at with
-// kubectl; `start` is the project's main job (npm start). Every path ends with a clear message.
+// The `kube-client` command: `envtest up` (or `start`) starts a local control plane for people to poke
+// at with kubectl. Every path ends with a clear message: what is up, what stopped, or what is wrong.
 import { type ControlPlane, startControlPlane } from '../envtest/index.js';
 
 const HELP = `Usage: kube-client <command>
@@ -7,9 +7,36 @@ const HELP = `Usage: kube-client <command>
 Commands:
   envtest up [--no-watch-cache]   Start a local etcd + kube-apiserver (v1.20.2) and keep it up until Ctrl-C.
                                   Prints the kubeconfig path to use with kubectl.
-  start                           The main job: start the local control plane and show what it offers.
-  help                            Show this help.
+  start [--no-watch-cache]        Same as envtest up.
+  help, --help, -h                Show this help.
 `;
+
+const USAGE_HINT = 'Run "kube-client --help" for usage.';
+
+/** Writes a one-line usage problem and the hint to stderr; returns exit code 2. */
+function usageError(problem: string): number {
+  process.stderr.write(`kube-client: ${problem}.\n${USAGE_HINT}\n`);
+  return 2;
+}
+
+/** Parses the options of `envtest up` and `start`; returns them or a one-line problem. */
+function parseUpArgs(command: string, args: string[]): { watchCache: boolean } | { problem: string } {
+  let watchCache = true;
+  for (const arg of args) {
+    if (arg === '--no-watch-cache') {
+      watchCache = false;
+      continue;
+    }
+    const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+    if (name === '--no-watch-cache') return { problem: '--no-watch-cache takes no value' };
+    return {
+      problem: arg.startsWith('-')
+        ? `unknown option "${name}" for "${command}"`
+        : `unexpected argument "${arg}" after "${command}"`,
+    };
+  }
+  return { watchCache };
+}
 
 function waitForSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -40,9 +67,11 @@ function describe(cp: ControlPlane): string {
   ].join('\n');
 }
 
-async function up(args: string[]): Promise<number> {
+async function up(command: string, args: string[]): Promise<number> {
+  const parsed = parseUpArgs(command, args);
+  if ('problem' in parsed) return usageError(parsed.problem);
   const cp = await startControlPlane({
-    watchCache: !args.includes('--no-watch-cache'),
+    watchCache: parsed.watchCache,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(describe(cp));
@@ -54,24 +83,32 @@ async function up(args: string[]): Promise<number> {
 }
 
 /**
- * Runs the CLI with `argv` (without node and script) and resolves with the exit code.
+ * Runs the CLI with `argv` (without node and script) and resolves with the exit code: 0 for help
+ * and after a control plane was stopped with Ctrl-C, 2 for a usage error (one line and a hint on
+ * stderr; nothing is started), 1 when the control plane could not be provisioned, started or stopped
+ * (the reason on stderr).
  *
  * @example
  * process.exitCode = await main(['envtest', 'up']);
  */
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
+  if (command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   try {
-    if (command === 'envtest' && sub === 'up') return await up(rest);
-    if (command === 'start') return await up(sub ? [sub, ...rest] : []);
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-      process.stdout.write(HELP);
-      return 0;
+    if (command === 'envtest') {
+      if (sub === 'up') return await up('envtest up', rest);
+      if (sub === undefined || sub.startsWith('-')) return usageError('"envtest" needs a subcommand: envtest up');
+      return usageError(`unknown envtest subcommand "${sub}" (the only one is "up")`);
     }
-    process.stderr.write(`kube-client: unknown command "${argv.join(' ')}".\n\n${HELP}`);
-    return 2;
+    if (command === 'start') return await up('start', argv.slice(1));
+    if (command === undefined) return usageError('missing command (envtest up, start or help)');
+    if (command.startsWith('-')) return usageError(`unknown option "${command}"; give a command first`);
+    return usageError(`unknown command "${command}"`);
   } catch (err) {
-    process.stderr.write(`kube-client: ${(err as Error).message}\n`);
+    process.stderr.write(`kube-client: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
 }
