@@ -29,6 +29,8 @@ import {
 } from '../../../src/apimachinery/errors.js';
 import type { Status } from '../../../src/apimachinery/meta.js';
 import { type HttpResponse, noWarnings, restClientFor } from '../../../src/rest/index.js';
+import { rejection } from '../../support/caught.js';
+import { cannedResponse } from '../../support/canned-response.js';
 
 type Predicate = (err: unknown) => boolean;
 const err = (status: Status) => new StatusError(status);
@@ -335,21 +337,8 @@ describe('genericStatusError (client-go NewGenericServerResponse)', () => {
 });
 
 describe('genericStatusError as the REST client builds it (client-go newUnstructuredResponseError)', () => {
-  const answer = (status: number, body: string, headers: Record<string, string> = {}): HttpResponse => {
-    const bytes = Buffer.from(body);
-    return {
-      status,
-      headers,
-      body: {
-        async *[Symbol.asyncIterator]() {
-          yield bytes;
-        },
-        text: async () => body,
-        arrayBuffer: async () =>
-          bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      },
-    };
-  };
+  const answer = (status: number, body: string, headers: Record<string, string> = {}) =>
+    cannedResponse(status, headers, body);
   const client = (group: string, res: HttpResponse) =>
     restClientFor(
       {
@@ -361,11 +350,7 @@ describe('genericStatusError as the REST client builds it (client-go newUnstruct
       },
       { roundTrip: async () => res },
     );
-  const caught = (p: Promise<unknown>) =>
-    p.then(
-      () => expect.unreachable('the request should fail'),
-      (e: unknown) => e as StatusError,
-    );
+  const caught = async (p: Promise<unknown>) => (await rejection(p)) as StatusError;
 
   it('names the client group with the resource, and the body as the cause', async () => {
     const e = await caught(

@@ -1,10 +1,8 @@
 // The `kube-client` command line (src/cli/main.ts, run by bin/kube-client.js): help, usage errors,
 // provisioning and start failures, and the up → Ctrl-C → stopped flow with a stubbed control plane.
-import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import {
@@ -13,6 +11,7 @@ import {
   ControlPlaneStartError,
   startControlPlane,
 } from '../../../src/envtest/index.js';
+import { captureOutput as capture, expectBuilt, runCaptured, runNode } from '../../support/cli.js';
 
 // The starter never starts anything by default; the provisioning tests hand a call to the real one
 // (it fails before anything is started) and the others give it a fake control plane.
@@ -32,35 +31,8 @@ const { startControlPlane: realStart } = await vi.importActual<typeof import('..
 
 const USAGE_HINT = 'Run "kube-client --help" for usage.\n';
 
-/** Captures stdout and stderr until `restore()`; the text so far is readable at any time. */
-function capture() {
-  const io = { stdout: '', stderr: '' };
-  const writer = (key: 'stdout' | 'stderr') =>
-    ((chunk: unknown) => {
-      io[key] += String(chunk);
-      return true;
-    }) as typeof process.stdout.write;
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(writer('stdout'));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(writer('stderr'));
-  return {
-    io,
-    restore: () => {
-      out.mockRestore();
-      err.mockRestore();
-    },
-  };
-}
-
 /** Runs the CLI in-process with stdout and stderr captured. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { io, restore } = capture();
-  try {
-    const code = await main(argv);
-    return { code, ...io };
-  } finally {
-    restore();
-  }
-}
+const run = (argv: string[]) => runCaptured(() => main(argv));
 
 /** Keeps the CLI's SIGINT/SIGTERM listeners off the test process so a test can "press Ctrl-C". */
 function catchSignals() {
@@ -257,18 +229,8 @@ describe('kube-client envtest up: up until Ctrl-C, then stopped', () => {
 });
 
 describe('bin/kube-client.js', () => {
-  const exec = promisify(execFile);
-  const node = async (script: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, [script, ...args]);
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
-  const built = () =>
-    expect(existsSync('dist/esm/cli/main.js'), 'run "npm run build" first (npm test does)').toBe(true);
+  const node = runNode;
+  const built = () => expectBuilt('dist/esm/cli/main.js');
 
   it('runs the built CLI: --help exits 0 with the usage on stdout', async () => {
     built();

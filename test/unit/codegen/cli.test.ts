@@ -1,6 +1,5 @@
 // The `kube-client-gen` command line (src/codegen/cli.ts, run by bin/kube-client-gen.js): help, usage
 // errors, unreadable or malformed input, the output-folder guard, the summary line, reproducible output.
-import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -13,9 +12,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodegenError, generate, runCodegenCli } from '../../../src/codegen/index.js';
+import { expectBuilt, runCaptured, runNode } from '../../support/cli.js';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -82,24 +81,7 @@ let counter = 0;
 const newOut = () => join(dir, `out-${++counter}`);
 
 /** Runs the CLI in-process with stdout and stderr captured. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const capture = (append: (text: string) => void) =>
-    ((chunk: unknown) => {
-      append(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture((t) => (stdout += t)));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture((t) => (stderr += t)));
-  try {
-    const code = await runCodegenCli(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (argv: string[]) => runCaptured(() => runCodegenCli(argv));
 
 /** Every file under `root`, keyed by relative path, with its text. */
 function snapshot(root: string): Record<string, string> {
@@ -319,18 +301,8 @@ describe('kube-client-gen successful runs', () => {
 });
 
 describe('bin/kube-client-gen.js', () => {
-  const exec = promisify(execFile);
-  const node = async (script: string, args: string[]) => {
-    try {
-      const { stdout, stderr } = await exec(process.execPath, [script, ...args]);
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
-  const built = () =>
-    expect(existsSync('dist/esm/codegen/cli.js'), 'run "npm run build" first (npm test does)').toBe(true);
+  const node = runNode;
+  const built = () => expectBuilt('dist/esm/codegen/cli.js');
 
   it('runs the built CLI: --help exits 0 with the usage', async () => {
     built();

@@ -30,26 +30,12 @@ import {
 } from '../../../src/rest/index.js';
 import { rejection } from '../../support/caught.js';
 import { json, type Recorded, startFakeServer } from '../../support/fake-server.js';
+import { cannedResponse } from '../../support/canned-response.js';
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-/** A canned HttpResponse whose body can be read more than once (scripts repeat their last answer). */
-function answer(status: number, headers: Record<string, string | string[]> = {}, body = ''): HttpResponse {
-  const bytes = Buffer.from(body);
-  return {
-    status,
-    headers,
-    body: {
-      async *[Symbol.asyncIterator]() {
-        yield bytes;
-      },
-      text: async () => body,
-      arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    },
-    dump: async () => {},
-  };
-}
+const answer = cannedResponse;
 
 const ok = () => answer(200, { 'content-type': 'application/json' }, '{"kind":"Pod"}');
 const status = (code: number, headers: Record<string, string> = {}) =>
