@@ -168,3 +168,24 @@ export const PatchType = {
 } as const;
 /** One of the {@link PatchType} content types. */
 export type PatchType = (typeof PatchType)[keyof typeof PatchType];
+
+/**
+ * A metav1.Time as the API serializes it: RFC 3339 in whole seconds.
+ *
+ * @example
+ * formatTime(new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 789))); // '2026-01-01T12:00:00Z'
+ */
+export function formatTime(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * A metav1.MicroTime as the API serializes it: RFC 3339 with six fractional digits (a Date has
+ * milliseconds, so the last three are 0).
+ *
+ * @example
+ * formatMicroTime(new Date(Date.UTC(2026, 0, 1, 12, 0, 0, 789))); // '2026-01-01T12:00:00.789000Z'
+ */
+export function formatMicroTime(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

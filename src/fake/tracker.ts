@@ -4,7 +4,7 @@
 // Statuses client-go's tracker returns (NotFound, AlreadyExists, BadRequest on a namespace mismatch).
 import { StatusError } from '../apimachinery/errors.js';
 import { parseSelector } from '../apimachinery/labels.js';
-import type { KubeObject } from '../apimachinery/meta.js';
+import { formatTime, type KubeObject } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
 import { ChannelWatch } from '../apimachinery/watch/channel-watch.js';
 import type { WatchEventType } from '../apimachinery/watch/types.js';
@@ -152,7 +152,7 @@ export class ObjectTracker {
       ...stored.metadata,
       resourceVersion: String(++this.rv),
       uid: stored.metadata?.uid ?? `fake-uid-${++this.uid}`,
-      creationTimestamp: stored.metadata?.creationTimestamp ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      creationTimestamp: stored.metadata?.creationTimestamp ?? formatTime(new Date()),
     };
     this.bucket(gvr, ns).set(stored.metadata.name!, stored);
     this.emit(gvr, ns, 'ADDED', stored);

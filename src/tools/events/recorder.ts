@@ -5,11 +5,12 @@
 // the count is written when the series finishes (no repeat for 6 minutes), at the 30-minute
 // refresh, and at shutdown. Unanswered writes are retried; rejected ones are not.
 import { StatusError, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/meta.js';
+import { formatMicroTime, type KubeObject } from '../../apimachinery/meta.js';
 import { RequestConstructionError } from '../../rest/errors.js';
 import { jitter, sleep } from '../../util/wait/backoff.js';
 import type { ObjectReference } from '../record/event-types.js';
 import { sprintf } from '../record/broadcaster.js';
+import { eventNameSuffix } from '../record/correlator.js';
 
 /** An events.k8s.io/v1 Event (the fields the recorder writes). */
 export interface EventsV1Event {
@@ -40,7 +41,6 @@ export const SERIES_REFRESH_MS = 30 * 60_000;
 const MAX_TRIES_PER_EVENT = 12;
 const SLEEP_MS = 10_000;
 
-const microTime = (d: Date) => d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 const refOf = (o: KubeObject | undefined): ObjectReference | undefined =>
   o && {
     apiVersion: o.apiVersion,
@@ -62,6 +62,19 @@ const keyOf = (e: EventsV1Event) =>
     e.related ?? null,
   ]);
 
+/** What the recorder keeps per isomorphic event. */
+interface CacheEntry {
+  /** The event as last observed (with its series once repeated). */
+  event: EventsV1Event;
+  /** When it was last observed. */
+  lastMs: number;
+  /** The series count last written to the server (1 for the Event itself). */
+  writtenCount: number;
+}
+
+/** A series repeated since its count was last written. */
+const hasUnwrittenCount = (e: CacheEntry) => e.event.series !== undefined && e.writtenCount < e.event.series.count;
+
 /**
  * client-go's events.EventBroadcaster + EventRecorder in one.
  *
@@ -71,7 +84,7 @@ const keyOf = (e: EventsV1Event) =>
  */
 export class EventsV1Recorder {
   /** Isomorphic key -> the event as last observed, when, and the series count last written. */
-  private readonly cache = new Map<string, { event: EventsV1Event; lastMs: number; writtenCount: number }>();
+  private readonly cache = new Map<string, CacheEntry>();
   private readonly timers: NodeJS.Timeout[] = [];
   private chain: Promise<void> = Promise.resolve();
   /** Aborted by shutdown: pending retries give up. */
@@ -106,10 +119,10 @@ export class EventsV1Recorder {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
       metadata: {
-        name: `${ref.name}.${(BigInt(t.getTime()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6))).toString(16)}`,
+        name: `${ref.name}.${eventNameSuffix(t.getTime())}`,
         namespace: ref.namespace || 'default',
       },
-      eventTime: microTime(t),
+      eventTime: formatMicroTime(t),
       reportingController: this.reportingController,
       reportingInstance: this.reportingInstance,
       action,
@@ -140,16 +153,27 @@ export class EventsV1Recorder {
     }
     cached.lastMs = now;
     const count = (cached.event.series?.count ?? 1) + 1;
-    cached.event = { ...cached.event, series: { count, lastObservedTime: microTime(new Date(now)) } };
+    cached.event = { ...cached.event, series: { count, lastObservedTime: formatMicroTime(new Date(now)) } };
     if (count > 2) return; // counted; written when the series finishes, is refreshed, or at shutdown
     return this.writeSeries(cached);
   }
 
   /** Writes the series of a cache entry (with retries) and remembers the count written. */
-  private async writeSeries(entry: { event: EventsV1Event; writtenCount: number }): Promise<void> {
+  private async writeSeries(entry: CacheEntry): Promise<void> {
     const { event } = entry;
     await this.writeWithRetries(event);
     entry.writtenCount = Math.max(entry.writtenCount, event.series?.count ?? 1);
+  }
+
+  /**
+   * One attempt at an entry's series (finish, refresh, shutdown); true when done with it (written,
+   * or rejected for good), and then its count counts as written.
+   */
+  private async writeSeriesOnce(entry: CacheEntry): Promise<boolean> {
+    const count = entry.event.series?.count ?? 1;
+    if (!(await this.write(entry.event))) return false;
+    entry.writtenCount = count;
+    return true;
   }
 
   /** Up to 12 attempts, 10-12.5 s apart (client-go's attemptRecording). */
@@ -209,7 +233,7 @@ export class EventsV1Recorder {
       const now = this.now();
       for (const [k, v] of this.cache) {
         if (now - v.lastMs <= SERIES_FINISH_MS) continue;
-        if (v.event.series && v.writtenCount < v.event.series.count && !(await this.write(v.event))) continue;
+        if (hasUnwrittenCount(v) && !(await this.writeSeriesOnce(v))) continue;
         this.cache.delete(k);
       }
     }, 'series');
@@ -221,11 +245,7 @@ export class EventsV1Recorder {
    */
   refreshSeries(): Promise<void> {
     return this.enqueue(async () => {
-      for (const v of this.cache.values()) {
-        if (!v.event.series) continue;
-        const { count } = v.event.series;
-        if (await this.write(v.event)) v.writtenCount = count;
-      }
+      for (const v of this.cache.values()) if (v.event.series) await this.writeSeriesOnce(v);
     }, 'series');
   }
 
@@ -238,11 +258,7 @@ export class EventsV1Recorder {
     this.stopped.abort();
     for (const t of this.timers) clearInterval(t);
     await this.enqueue(async () => {
-      for (const v of this.cache.values()) {
-        if (v.event.series && v.writtenCount < v.event.series.count && (await this.write(v.event))) {
-          v.writtenCount = v.event.series.count;
-        }
-      }
+      for (const v of this.cache.values()) if (hasUnwrittenCount(v)) await this.writeSeriesOnce(v);
     }, 'series');
   }
 }

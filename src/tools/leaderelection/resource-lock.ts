@@ -1,7 +1,7 @@
 // The lock leader election competes for, and its record (client-go's resourcelock), with a Lease
 // (coordination.k8s.io/v1) implementation.
 import { isNotFound } from '../../apimachinery/errors.js';
-import type { ObjectMeta } from '../../apimachinery/meta.js';
+import { formatMicroTime, type ObjectMeta } from '../../apimachinery/meta.js';
 import type { ResourceClient } from '../../kubernetes/runtime.js';
 
 /** Who holds the lock and since when. */
@@ -38,11 +38,6 @@ export interface Lease {
     renewTime?: string;
     leaseTransitions?: number;
   };
-}
-
-/** RFC 3339 with microseconds, as MicroTime is serialized. */
-function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /**
@@ -82,8 +77,8 @@ export class LeaseLock implements ResourceLock {
     return {
       holderIdentity: r.holderIdentity,
       leaseDurationSeconds: r.leaseDurationSeconds,
-      acquireTime: microTime(r.acquireTime),
-      renewTime: microTime(r.renewTime),
+      acquireTime: formatMicroTime(r.acquireTime),
+      renewTime: formatMicroTime(r.renewTime),
       leaseTransitions: r.leaderTransitions,
     };
   }

@@ -3,18 +3,12 @@
 // watchers: the sink writer (through the correlator, with retries) and any loggers. The queue is
 // bounded and drops rather than blocks, so recording never slows a controller down.
 import { StatusError, hasStatusCause, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/meta.js';
+import { formatTime, type KubeObject } from '../../apimachinery/meta.js';
 import type { Scheme } from '../../apimachinery/scheme.js';
 import { RequestConstructionError } from '../../rest/errors.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { Broadcaster } from '../../watch/broadcaster.js';
-import {
-  CORRELATOR_DEFAULTS,
-  type CorrelationResult,
-  EventCorrelator,
-  eventNameSuffix,
-  eventTimestamp,
-} from './correlator.js';
+import { CORRELATOR_DEFAULTS, type CorrelationResult, EventCorrelator, eventNameSuffix } from './correlator.js';
 import type { CoreEvent, EventSink, ObjectReference } from './event-types.js';
 
 /** Options of {@link newBroadcaster}. */
@@ -148,7 +142,7 @@ export class EventBroadcaster {
     ) => {
       const ref = this.reference(obj);
       const now = Date.now();
-      const ts = eventTimestamp(now);
+      const ts = formatTime(new Date(now));
       const event: CoreEvent = {
         apiVersion: 'v1',
         kind: 'Event',

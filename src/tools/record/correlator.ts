@@ -5,6 +5,7 @@
 // Caches are LRUs of 4096 entries, as client-go's.
 import { TokenBucket } from '../../util/flowcontrol/token-bucket.js';
 import type { CoreEvent } from './event-types.js';
+import { formatTime } from '../../apimachinery/meta.js';
 
 /** client-go's numbers. */
 export const CORRELATOR_DEFAULTS = {
@@ -49,9 +50,6 @@ const eventKey = (e: CoreEvent) =>
 /** Source, object, type, reason and reporter: what makes events similar (their messages differ). */
 const aggregateKey = (e: CoreEvent) =>
   join([...sourceAndObject(e), e.type, e.reason, e.reportingComponent, e.reportingInstance]);
-
-/** RFC 3339 in whole seconds, as metav1.Time is serialized. */
-export const eventTimestamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * The hex Unix-nanosecond suffix of event names (`<object>.<hex>`), as client-go names events;
@@ -138,7 +136,7 @@ export class EventCorrelator {
     // As client-go, drop one message so the set stays below the limit, yet the next new message
     // aggregates again.
     record.localKeys.delete(record.localKeys.values().next().value!);
-    const ts = eventTimestamp(now);
+    const ts = formatTime(new Date(now));
     const event: CoreEvent = {
       apiVersion: input.apiVersion,
       kind: input.kind,
@@ -173,7 +171,7 @@ export class EventCorrelator {
         firstTimestamp: last.firstTimestamp,
         count,
       };
-      patch = { count, lastTimestamp: event.lastTimestamp ?? eventTimestamp(now), message: event.message ?? '' };
+      patch = { count, lastTimestamp: event.lastTimestamp ?? formatTime(new Date(now)), message: event.message ?? '' };
     }
     this.observations.set(key, {
       count: observed.count ?? 1,
