@@ -477,23 +477,24 @@ describe('rate limiters', () => {
     expect(rl.numRequeues(a)).toBe(2);
   });
 
-  it('fast-slow: fast for maxFastAttempts per item, then slow until forgotten', () => {
-    const rl = new ItemFastSlowRateLimiter<string>(5, 10 * SECOND, 3);
-    expect(Array.from({ length: 5 }, () => rl.when('one'))).toEqual([5, 5, 5, 10 * SECOND, 10 * SECOND]);
-    expect(rl.numRequeues('one')).toBe(5);
-    expect([rl.when('two'), rl.when('two')]).toEqual([5, 5]);
-    expect(rl.numRequeues('two')).toBe(2);
-    rl.forget('one');
-    expect(rl.numRequeues('one')).toBe(0);
-    expect(rl.when('one')).toBe(5);
-  });
-
-  it('max-of: the longest delay, the highest requeue count, forget reaches every limiter', () => {
-    const rl = new MaxOfRateLimiter<string>(
-      new ItemFastSlowRateLimiter(5, 3 * SECOND, 3),
-      new ItemExponentialFailureRateLimiter(1, SECOND),
-    );
-    expect(Array.from({ length: 5 }, () => rl.when('one'))).toEqual([5, 5, 5, 3 * SECOND, 3 * SECOND]);
+  it.each([
+    {
+      title: 'fast-slow: fast for maxFastAttempts per item, then slow until forgotten',
+      slow: 10 * SECOND,
+      make: (): RateLimiter<string> => new ItemFastSlowRateLimiter<string>(5, 10 * SECOND, 3),
+    },
+    {
+      title: 'max-of: the longest delay, the highest requeue count, forget reaches every limiter',
+      slow: 3 * SECOND,
+      make: (): RateLimiter<string> =>
+        new MaxOfRateLimiter<string>(
+          new ItemFastSlowRateLimiter(5, 3 * SECOND, 3),
+          new ItemExponentialFailureRateLimiter(1, SECOND),
+        ),
+    },
+  ])('$title', ({ slow, make }) => {
+    const rl = make();
+    expect(Array.from({ length: 5 }, () => rl.when('one'))).toEqual([5, 5, 5, slow, slow]);
     expect(rl.numRequeues('one')).toBe(5);
     expect([rl.when('two'), rl.when('two')]).toEqual([5, 5]);
     expect(rl.numRequeues('two')).toBe(2);
