@@ -96,9 +96,11 @@ export interface Config {
   maxRetries?: number;
 }
 
-/** client-go's defaults: 5 requests per second, burst 10. */
+/** client-go's default rate: 5 requests per second. */
 export const DEFAULT_QPS = 5;
+/** client-go's default burst: 10 requests at once. */
 export const DEFAULT_BURST = 10;
+/** client-go's default number of retries of a request answered with Retry-After (10). */
 export const DEFAULT_MAX_RETRIES = 10;
 
 /** The package version, used in the default user agent. */

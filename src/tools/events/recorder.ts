@@ -35,8 +35,9 @@ export interface EventsV1Sink {
   patch(event: EventsV1Event, data: unknown): Promise<unknown>;
 }
 
-/** client-go's numbers. */
+/** A series not observed for this long (client-go: 6 minutes) is finished. */
 export const SERIES_FINISH_MS = 6 * 60_000;
+/** Live series are written again this often (client-go: 30 minutes) so the server keeps them. */
 export const SERIES_REFRESH_MS = 30 * 60_000;
 const MAX_TRIES_PER_EVENT = 12;
 const SLEEP_MS = 10_000;
