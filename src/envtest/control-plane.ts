@@ -25,7 +25,7 @@ import { processStartTime } from './host.js';
 import { ManagedProcess } from './managed-process.js';
 import { freePorts } from './ports.js';
 import { NODE_NAME, type NodeBinaries, nodeUnsupportedReason, type RunningNode, startNode } from './node.js';
-import { resolveEtcd, resolveKubeApiserver, resolveNodeBinaries } from './provision.js';
+import { ensureCommands, resolveEtcd, resolveKubeApiserver, resolveNodeBinaries } from './provision.js';
 import { reapOrphanedRuns, releaseRun, type RunRecord, removeRunRecord, writeRunRecord } from './runs.js';
 
 /** Options of {@link startControlPlane}. */
@@ -150,6 +150,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
   }
   // One after the other: each may need apt, and apt takes one call at a time.
+  await ensureCommands([['openssl', 'openssl']], { log, env: options.env });
   const etcdBin = await resolveEtcd({ log, env: options.env });
   let apiserverBin: string;
   let nodeBins: NodeBinaries | undefined;

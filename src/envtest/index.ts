@@ -10,6 +10,7 @@ export {
   KUBERNETES_BINARIES,
 } from './paths.js';
 export {
+  ensureCommands,
   ensureDebSrc,
   type KubernetesBinaries,
   type ProvisionOptions,

@@ -507,3 +507,30 @@ async function isFile(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Makes sure each command is on PATH, installing the Debian package that provides it (one apt
+ * call for all that are missing) when it is not. Throws a ProvisioningError naming the commands
+ * when they are missing and apt cannot be used.
+ *
+ * @example
+ * await ensureCommands([['kubectl', 'kubernetes-client'], ['openssl', 'openssl']], { log: console.log });
+ */
+export async function ensureCommands(
+  commands: Array<[command: string, debianPackage: string]>,
+  options: ProvisionOptions = {},
+): Promise<void> {
+  const env = options.env ?? process.env;
+  const missing: Array<[string, string]> = [];
+  for (const [command, pkg] of commands) if (!(await which(command, env))) missing.push([command, pkg]);
+  if (missing.length === 0) return;
+  const names = missing.map(([c]) => c).join(', ');
+  const reason = await aptUnavailableReason(env);
+  if (reason) {
+    throw new ProvisioningError(
+      `${names} not found on PATH and cannot be installed here (${reason}); install ` +
+        `${missing.map(([, p]) => p).join(', ')} (Debian package names).`,
+    );
+  }
+  await aptInstall([...new Set(missing.map(([, p]) => p))], options);
+}

@@ -3,13 +3,22 @@
 // (processes and containers killed, mounts undone, temp dirs removed) when the run ends, also when
 // tests fail.
 import type { TestProject } from 'vitest/node';
-import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
+import { type ControlPlane, ensureCommands, startControlPlane } from '../../src/envtest/index.js';
 import type { ControlPlaneInfo } from '../support/control-plane.js';
 
 let cp: ControlPlane | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  cp = await startControlPlane({ node: true, log: (line) => process.stderr.write(`${line}\n`) });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The tools the integration tests spawn besides the cluster: kubectl (the reference client), ps.
+  await ensureCommands(
+    [
+      ['kubectl', 'kubernetes-client'],
+      ['ps', 'procps'],
+    ],
+    { log },
+  );
+  cp = await startControlPlane({ node: true, log });
   if (!cp.node) throw new Error('the integration cluster started without its node');
   const s = cp.server;
   const info: ControlPlaneInfo = {

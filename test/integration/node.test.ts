@@ -93,6 +93,7 @@ describe('the real node', () => {
         return stdout.includes('line two') ? stdout : undefined;
       });
       expect(logs).toBe(`started ${name}\nline two\n`);
+      expect(await cs.coreV1.pods(ns).getLog(name)).toBe(logs);
     }
 
     const target = pods[0]!.metadata!.name!;
