@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildKubeconfig } from '../../../src/envtest/kubeconfig.js';
 import { tokenAuthFile } from '../../../src/envtest/certs.js';
 import {
@@ -11,6 +11,7 @@ import {
   resolveEtcd,
   resolveKubeApiserver,
   resolveKubernetesBinaries,
+  startControlPlane,
 } from '../../../src/envtest/index.js';
 
 const emptyCache = () => mkdtempSync(join(tmpdir(), 'kube-client-cache-test-'));
@@ -97,5 +98,21 @@ describe('envtest kubeconfig and tokens', () => {
       'usertoken,envtest-user,envtest-user-uid,"envtest-users"',
       '',
     ]);
+  });
+});
+
+describe('envtest node preflight', () => {
+  it('fails at once with a ProvisioningError where containers cannot run (not root)', async () => {
+    const getuid = vi.spyOn(process, 'getuid').mockReturnValue(1000);
+    try {
+      const started = Date.now();
+      const err = await startControlPlane({ node: true, log: () => {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProvisioningError);
+      expect((err as Error).message).toMatch(/cannot start a node on this machine: .*needs root/);
+      expect((err as Error).message).toMatch(/without `node: true`/);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      getuid.mockRestore();
+    }
   });
 });
