@@ -243,7 +243,10 @@ export async function startNode(p: NodeStartParams): Promise<RunningNode> {
       `--root-ca-file=${p.apiserverCaFile}`,
       `--cluster-signing-cert-file=${p.clusterCaFile}`,
       `--cluster-signing-key-file=${p.clusterCaKeyFile}`,
-      '--controllers=*,-nodeipam',
+      // Not nodeipam (no pod CIDRs to hand out); not root-ca-cert-publisher, which would add a
+      // kube-root-ca.crt ConfigMap to every namespace (nothing here uses it: Pods get no projected
+      // service-account tokens, and tests that count a namespace's ConfigMaps stay exact).
+      '--controllers=*,-nodeipam,-root-ca-cert-publisher',
       '--use-service-account-credentials=false',
       '--leader-elect=false',
       '--bind-address=127.0.0.1',
