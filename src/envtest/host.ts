@@ -4,7 +4,7 @@
 // volume tmpfs mounts, sandbox shm mounts, network namespaces) and its bridge interface.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * PATH for the node's processes and tools: runc, ip and umount live in sbin folders, which a
@@ -61,16 +61,44 @@ export function processStartTime(pid: number): number | undefined {
   }
 }
 
+/** True while a process exists and is not a zombie (its exit not yet collected counts as gone). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Kills (SIGKILL) every process whose command line contains one of `needles`, except this one.
- * Returns how many were killed.
+ * Waits (synchronously, for exit handlers too) until every pid is gone or `timeoutMs` passed:
+ * a SIGKILL takes effect asynchronously. Returns the pids still alive.
+ *
+ * @example
+ * waitUntilGone([1234], 5000); // [] once 1234 has exited
+ */
+export function waitUntilGone(pids: number[], timeoutMs = 5000): number[] {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let alive = pids.filter(processAlive);
+  while (alive.length > 0 && Date.now() < deadline) {
+    Atomics.wait(pause, 0, 0, 50);
+    alive = alive.filter(processAlive);
+  }
+  return alive;
+}
+
+/**
+ * Kills (SIGKILL) every process whose command line contains one of `needles`, except this one,
+ * and waits up to 5 s for them to be gone. Returns how many were killed.
  *
  * @example
  * killProcessesMatching(['/tmp/kube-client-envtest-abc/containerd.sock']);
  */
 export function killProcessesMatching(needles: string[]): number {
   if (needles.length === 0) return 0;
-  let killed = 0;
+  const killed: number[] = [];
   let entries: string[] = [];
   try {
     entries = readdirSync('/proc');
@@ -85,28 +113,44 @@ export function killProcessesMatching(needles: string[]): number {
     if (!cmdline || !needles.some((n) => cmdline.includes(n))) continue;
     try {
       process.kill(pid, 'SIGKILL');
-      killed++;
+      killed.push(pid);
     } catch {
       // gone already
     }
   }
-  return killed;
+  waitUntilGone(killed);
+  return killed.length;
 }
 
 /**
- * Kills and deletes every container in a runc root (the node's containers, also when containerd
- * and its shims are gone). Returns the container ids it found.
+ * Kills and deletes every container in a runc root and in its per-namespace folders (containerd's
+ * runc shim keeps `<root>/<namespace>`, e.g. `k8s.io`): the node's containers, also when
+ * containerd and its shims are gone. Returns the container ids it found.
  *
  * @example
  * killRuncContainers('/tmp/kube-client-envtest-abc/node/runc');
  */
 export function killRuncContainers(runcRoot: string): string[] {
-  const list = run('runc', ['--root', runcRoot, 'list', '-q']);
-  if (!list.ok) return [];
-  const ids = list.out.split('\n').filter((id) => /^[\w.-]+$/.test(id));
-  for (const id of ids) run('runc', ['--root', runcRoot, 'kill', '--all', id, 'KILL']);
-  for (const id of ids) run('runc', ['--root', runcRoot, 'delete', '--force', id]);
-  return ids;
+  let roots = [runcRoot];
+  try {
+    roots = roots.concat(
+      readdirSync(runcRoot, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => join(runcRoot, e.name)),
+    );
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  for (const root of roots) {
+    const list = run('runc', ['--root', root, 'list', '-q']);
+    if (!list.ok) continue;
+    const ids = list.out.split('\n').filter((id) => /^[\w.-]+$/.test(id));
+    for (const id of ids) run('runc', ['--root', root, 'kill', '--all', id, 'KILL']);
+    for (const id of ids) run('runc', ['--root', root, 'delete', '--force', id]);
+    found.push(...ids);
+  }
+  return found;
 }
 
 /**
@@ -227,7 +271,9 @@ export function removePodLogs(kubeletRoot: string, logRoot = '/var/log'): void {
  */
 export function releaseNodeResources(node: NodeResources, roots: string[]): void {
   killRuncContainers(node.runcRoot);
-  killProcessesMatching([node.containerdSocket]);
+  // The shims name containerd's socket; kubelet, the scheduler and the controller-manager name
+  // files in the node's folder (the parent of kubelet's root-dir).
+  killProcessesMatching([node.containerdSocket, `${dirname(node.kubeletRoot)}/`]);
   removePodLogs(node.kubeletRoot);
   unmountUnder(roots);
   deleteLink(node.bridge);

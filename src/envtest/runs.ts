@@ -11,6 +11,7 @@ import {
   processStartTime,
   releaseNodeResources,
   unmountUnder,
+  waitUntilGone,
 } from './host.js';
 
 /** What one control plane owns on this machine. */
@@ -57,16 +58,19 @@ export function removeRunRecord(file: string): void {
  * releaseRun(record); // containers, processes, mounts, bridge and folders gone
  */
 export function releaseRun(record: RunRecord): void {
+  const killed: number[] = [];
   for (const pid of record.pids) {
     const cmdline = processCommandLine(pid);
     if (cmdline && record.dirs.some((d) => cmdline.includes(d))) {
       try {
         process.kill(pid, 'SIGKILL');
+        killed.push(pid);
       } catch {
         // gone already
       }
     }
   }
+  waitUntilGone(killed);
   if (record.node) releaseNodeResources(record.node, record.dirs);
   else unmountUnder(record.dirs);
   for (const dir of record.dirs) {
