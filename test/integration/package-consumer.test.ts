@@ -110,8 +110,18 @@ async function makeProject(kind: 'esm' | 'cjs', tarballName: string, integrity: 
   return { kind, dir };
 }
 
-/** Runs a built program (or bundle) against the control plane and parses its JSON line. */
-async function runProgram(file: string, name: string): Promise<Record<string, unknown>> {
+/** The README's quickstart code block that starts with `// <file>`. */
+function readmeBlock(file: string): string {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```(?:js|ts)\n([\s\S]*?)```/g)]
+    .map((m) => m[1] ?? '')
+    .find((b) => b.startsWith(`// ${file}\n`));
+  if (!block) throw new Error(`README.md has no code block starting with "// ${file}"`);
+  return block;
+}
+
+/** Runs a program with the control plane's kubeconfig; its stdout. */
+async function runWithKubeconfig(file: string, name: string): Promise<string> {
   const { stdout } = await run(process.execPath, [file], {
     env: {
       ...process.env,
@@ -121,6 +131,12 @@ async function runProgram(file: string, name: string): Promise<Record<string, un
     },
     timeout: 30_000,
   });
+  return stdout;
+}
+
+/** Runs a built program (or bundle) against the control plane and parses its JSON line. */
+async function runProgram(file: string, name: string): Promise<Record<string, unknown>> {
+  const stdout = await runWithKubeconfig(file, name);
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Record<string, unknown>;
 }
 
@@ -164,9 +180,24 @@ describe('the packed package in fresh projects', () => {
       const installed = readdirSync(join(p.dir, 'node_modules')).filter((n) => !n.startsWith('.'));
       expect(installed.sort()).toEqual(['kube-client', ...RUNTIME_DEPS].sort());
       const files = readdirSync(join(p.dir, 'node_modules/kube-client'));
-      expect(files).toEqual(expect.arrayContaining(['README.md', 'package.json', 'dist', 'bin']));
+      expect(files).toEqual(expect.arrayContaining(['README.md', 'package.json', 'dist', 'bin', 'docs']));
+      expect(readdirSync(join(p.dir, 'node_modules/kube-client/docs'))).toContain('informers.md');
     }
   });
+
+  it.each([
+    ['esm', 'list-pods.mjs'],
+    ['cjs', 'list-pods.cjs'],
+  ] as const)(
+    "%s: the README's quickstart program (%s) runs as written",
+    async (kind, file) => {
+      const p = projects[kind];
+      await writeFile(join(p.dir, file), readmeBlock(file));
+      const stdout = await runWithKubeconfig(join(p.dir, file), `${kind}-quickstart`);
+      expect(stdout).toMatch(/^\d+ pods\n$/m);
+    },
+    30_000,
+  );
 
   it.each(['esm', 'cjs'] as const)(
     '%s: a strict TypeScript program type-checks (type guards narrow) and runs against the control plane',
