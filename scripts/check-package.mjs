@@ -26,7 +26,9 @@ const dir = mkdtempSync(join(tmpdir(), 'kube-client-check-package-'));
 let ok = false;
 try {
   if (run('npm pack', npm, ['pack', '--silent', '--pack-destination', dir])) {
-    const tarball = join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz')));
+    const name = readdirSync(dir).find((f) => f.endsWith('.tgz'));
+    if (!name) throw new Error(`npm pack wrote no tarball into ${dir}`);
+    const tarball = join(dir, name);
     const attw = run('arethetypeswrong', process.execPath, [
       'node_modules/@arethetypeswrong/cli/dist/index.js',
       tarball,
