@@ -58,8 +58,8 @@ export function watchLaunchers(onGone: (who: string) => void, intervalMs = 1000)
 
 /**
  * The control plane's own processes among the CLI's children (told apart from any other child by
- * their flags naming this control plane's etcd URL) and its temp dirs (the kubeconfig's folder
- * and etcd's data dir, both named `kube-client-*`).
+ * their flags naming this control plane's etcd URL, or a file in its temp folder) and its temp dirs
+ * (the kubeconfig's folder and etcd's data dir, both named `kube-client-*`).
  *
  * @example
  * const { processes, dirs } = controlPlaneProcesses(cp); // 2 processes, 2 dirs
@@ -70,10 +70,14 @@ export function controlPlaneProcesses(
 ): { processes: ReapedProcess[]; dirs: string[] } {
   const etcdUrl = cp.server.etcdUrl;
   const processes: ReapedProcess[] = [];
-  const dirs = new Set<string>([dirname(cp.kubeconfigPath)]);
+  const envDir = dirname(cp.kubeconfigPath);
+  const dirs = new Set<string>([envDir]);
   for (const child of childProcesses(pid)) {
     const args = procCmdline(child.pid);
-    const mine = args.includes(`--etcd-servers=${etcdUrl}`) || args.includes(`--listen-client-urls=${etcdUrl}`);
+    const mine =
+      args.includes(`--etcd-servers=${etcdUrl}`) ||
+      args.includes(`--listen-client-urls=${etcdUrl}`) ||
+      args.some((a) => a.includes(`${envDir}/`)); // e.g. a node's kubelet or containerd, configured from there
     if (!mine) continue;
     processes.push({ pid: child.pid, startTime: child.startTime });
     for (const arg of args) if (arg.startsWith('--data-dir=')) dirs.add(arg.slice('--data-dir='.length));

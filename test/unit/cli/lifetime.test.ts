@@ -87,18 +87,20 @@ describe('launchers: who is watched', () => {
 });
 
 describe('controlPlaneProcesses', () => {
-  it("finds the children that name this control plane's etcd URL, and their kube-client-* dirs", async () => {
+  it("finds the children that name this control plane's etcd URL or temp folder, and the kube-client-* dirs", async () => {
     const envDir = tempDir('kube-client-envtest-');
     const dataDir = tempDir('kube-client-etcd-');
     const url = 'http://127.0.0.1:45678';
     const etcd = standIn([`--listen-client-urls=${url}`, `--data-dir=${dataDir}`]);
     const apiserver = standIn([`--etcd-servers=${url}`, '--data-dir=/var/lib/not-ours']);
+    const kubelet = standIn([`--kubeconfig=${join(envDir, 'kubelet.kubeconfig')}`]);
     standIn([`--etcd-servers=http://127.0.0.1:1`]); // another control plane's
     standIn(); // anything else
     const cp = { kubeconfigPath: join(envDir, 'kubeconfig'), server: { etcdUrl: url } } as unknown as ControlPlane;
-    await vi.waitFor(() => expect(controlPlaneProcesses(cp).processes).toHaveLength(2));
+    standIn([`--config=${envDir}-other/containerd.toml`]); // a folder that only starts with the same name
+    await vi.waitFor(() => expect(controlPlaneProcesses(cp).processes).toHaveLength(3));
     const found = controlPlaneProcesses(cp);
-    expect(found.processes.map((p) => p.pid).sort()).toEqual([etcd.pid, apiserver.pid].sort());
+    expect(found.processes.map((p) => p.pid).sort()).toEqual([etcd.pid, apiserver.pid, kubelet.pid].sort());
     expect(found.processes.every((p) => p.startTime === startOf(p.pid))).toBe(true);
     expect(found.dirs.sort()).toEqual([envDir, dataDir].sort());
   });
