@@ -194,9 +194,9 @@ async function main(): Promise<number> {
     });
     const elector = new LeaderElector({
       lock: new LeaseLock(cs.coordinationV1.leases(NAMESPACE), 'foo-controller', identity),
-      leaseDuration: 15_000,
-      renewDeadline: 10_000,
-      retryPeriod: 2_000,
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
       releaseOnCancel: true,
       callbacks: {
         onStartedLeading: (leading) => {

@@ -1,6 +1,7 @@
 // The `kube-client` command: `envtest up` (or `start`) starts a local control plane for people to poke
 // at with kubectl. Every path ends with a clear message: what is up, what stopped, or what is wrong.
 import { type ControlPlane, startControlPlane } from '../envtest/index.js';
+import { guardWithReaper, watchLaunchers } from './lifetime.js';
 
 const HELP = `Usage: kube-client <command>
 
@@ -47,11 +48,29 @@ function parseUpArgs(command: string, args: string[]): { watchCache: boolean; no
   return { watchCache, node };
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+/**
+ * Resolves with the reason to stop: Ctrl-C, SIGTERM, a hang-up (the terminal closed), or the
+ * process that launched the CLI being gone (e.g. `npm exec` killed). `dispose` removes the
+ * listeners and the watch.
+ */
+function waitForStop(): { reason: Promise<string>; dispose: () => void } {
+  let dispose = () => {};
+  const reason = new Promise<string>((resolve) => {
+    const onInt = () => resolve('SIGINT received');
+    const onTerm = () => resolve('SIGTERM received');
+    const onHup = () => resolve('SIGHUP received (the terminal closed)');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    process.once('SIGHUP', onHup);
+    const unwatch = watchLaunchers((who) => resolve(`${who}, which started kube-client, exited`));
+    dispose = () => {
+      unwatch();
+      process.removeListener('SIGINT', onInt);
+      process.removeListener('SIGTERM', onTerm);
+      process.removeListener('SIGHUP', onHup);
+    };
   });
+  return { reason, dispose };
 }
 
 function describe(cp: ControlPlane): string {
@@ -83,7 +102,7 @@ function describe(cp: ControlPlane): string {
     '  kubectl create configmap hello --from-literal=greeting=hi && kubectl get configmap hello -o yaml',
     `  kubectl --context ${s.contexts.user} get secrets -A    # forbidden: the unprivileged user`,
     '',
-    `Press Ctrl-C to stop it (${cp.node ? 'the node, its containers, ' : ''}etcd and kube-apiserver are stopped and their temp dirs removed).`,
+    `Press Ctrl-C to stop it (${cp.node ? 'the node, its containers, ' : ''}etcd and kube-apiserver are stopped and their temp dirs removed, as when the terminal, npm or kube-client is killed).`,
     '',
   ].join('\n');
 }
@@ -96,10 +115,19 @@ async function up(command: string, args: string[]): Promise<number> {
     node: parsed.node,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(describe(cp));
-  const signal = await waitForSignal();
-  process.stderr.write(`\n${signal} received: stopping the control plane...\n`);
-  await cp.stop();
+  // From here on no way of ending the CLI leaves the servers running: signals and a launcher that
+  // went away stop them here; a reaper stops them if this process is killed outright.
+  const reaper = guardWithReaper(cp);
+  const stop = waitForStop();
+  try {
+    process.stdout.write(describe(cp));
+    const reason = await stop.reason;
+    process.stderr.write(`\n${reason}: stopping the control plane...\n`);
+    await cp.stop();
+  } finally {
+    stop.dispose();
+    reaper?.stop();
+  }
   process.stderr.write('Control plane stopped; temp dirs removed.\n');
   return 0;
 }
