@@ -2,7 +2,8 @@
 // leaves etcd or kube-apiserver behind: the CLI watches whoever launched it (its parent, and the
 // npm process above the shell when run by `npx`/`npm exec`) and stops the control plane when they
 // are gone; a detached reaper stops it when the CLI itself is killed with a signal it cannot handle.
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ControlPlane } from '../envtest/index.js';
 import { childProcesses, isRunning, type ProcStat, procCmdline, procStat } from './proc.js';
 import { type Reaper, type ReapedProcess, startReaper } from './reaper.js';
@@ -99,11 +100,14 @@ export function guardWithReaper(cp: ControlPlane, intervalMs = 500): Reaper | un
   const { processes, dirs } = controlPlaneProcesses(cp);
   if (processes.length === 0) return undefined;
   const self = procStat(process.pid);
+  // bin/kube-client.js runs dist/esm/cli; its CommonJS twin of envtest's run records sits beside.
+  const runsModule = process.argv[1] ? join(dirname(process.argv[1]), '..', 'dist', 'cjs', 'envtest', 'runs.js') : '';
   return startReaper({
     owner: { pid: process.pid, startTime: self?.startTime },
     processes,
     dirs,
     intervalMs,
     graceMs: 5000,
+    ...(runsModule && existsSync(runsModule) ? { runsModule } : {}),
   });
 }

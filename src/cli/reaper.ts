@@ -23,6 +23,12 @@ export interface ReaperSpec {
   intervalMs: number;
   /** How long stopped processes get between SIGTERM and SIGKILL (ms). */
   graceMs: number;
+  /**
+   * A CommonJS build of envtest's run records (`dist/cjs/envtest/runs.js`): when given, the reaper
+   * also releases what the dead CLI's runs own beyond processes and folders (a node's containers,
+   * mounts and bridge) and removes their records.
+   */
+  runsModule?: string;
 }
 
 /** A running reaper. */
@@ -58,6 +64,7 @@ function reap() {
     if (left.length > 0 && Date.now() < deadline) return;
     clearInterval(t);
     for (const p of left) signal(p, 'SIGKILL');
+    if (spec.runsModule) { try { require(spec.runsModule).reapOrphanedRuns(); } catch {} }
     for (const d of spec.dirs) { try { fs.rmSync(d, { recursive: true, force: true }); } catch {} }
     process.exit(0);
   }, 100);
