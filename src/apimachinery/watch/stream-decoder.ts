@@ -278,7 +278,10 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     if (last >= start && last - start > this.maxEventBytes) {
       // Rare (a chunk larger than the limit): measure each line in bytes before decoding it.
       for (let nl = buf.indexOf(10, start); nl >= 0 && nl <= last; nl = buf.indexOf(10, start)) {
-        if (nl - start > this.maxEventBytes) return this.tooLarge();
+        if (nl - start > this.maxEventBytes) {
+          this.tooLarge();
+          return;
+        }
         this.emitLine(buf.toString('utf8', start, nl));
         start = nl + 1;
       }
