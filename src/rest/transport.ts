@@ -11,6 +11,7 @@ import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
+import { MAX_ERROR_BODY_BYTES, scrubCredentials } from './redact.js';
 
 const dispatchers = new Map<string, Dispatcher>();
 
@@ -157,6 +158,48 @@ function gunzipBody(body: Readable): HttpResponse['body'] {
   return out;
 }
 
+/**
+ * The body of an error answer, read up to MAX_ERROR_BODY_BYTES (the rest is dropped with the
+ * connection) and with the credentials this request sent scrubbed out: servers and proxies that
+ * echo the Authorization header must not put it into StatusError messages.
+ */
+async function errorBody(body: HttpResponse['body'], secrets: readonly string[]): Promise<HttpResponse['body']> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      chunks.push(size + c.length > MAX_ERROR_BODY_BYTES ? c.subarray(0, MAX_ERROR_BODY_BYTES - size) : c);
+      size += c.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break; // ends the iteration: the stream is destroyed
+    }
+  } catch {
+    // A body cut short: what arrived is still worth quoting.
+  }
+  const raw = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.from(secrets.length > 0 ? scrubCredentials(raw, secrets) : raw, 'utf8');
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield bytes;
+    },
+    text: async () => bytes.toString('utf8'),
+    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  };
+}
+
+/** The credential strings inside an Authorization header value, for scrubbing echoes of it. */
+function authorizationSecrets(value: string): string[] {
+  const [scheme, cred = ''] = value.split(/\s+/, 2);
+  const out = [value, cred];
+  if (scheme?.toLowerCase() === 'basic' && cred) {
+    const plain = Buffer.from(cred, 'base64').toString('utf8');
+    const colon = plain.indexOf(':');
+    out.push(plain);
+    if (colon >= 0) out.push(plain.slice(colon + 1));
+  }
+  return out.filter((s) => s.length > 0);
+}
+
 /** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
@@ -194,6 +237,10 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
+    const auth =
+      headers.authorization ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    const sent = typeof auth === 'string' ? authorizationSecrets(auth) : [];
+    if (config.password) sent.push(config.password);
     try {
       const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
@@ -205,12 +252,13 @@ export function roundTripFor(config: Config): RoundTrip {
         bodyTimeout: 0,
       });
       const encoding = res.headers['content-encoding'];
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body: encoding === 'gzip' ? gunzipBody(res.body) : res.body,
-        dump: () => res.body.dump(),
-      };
+      const body = encoding === 'gzip' ? gunzipBody(res.body) : res.body;
+      if (res.statusCode >= 400) {
+        const bounded = await errorBody(body, sent);
+        if (!res.body.readableEnded) res.body.destroy(); // unread rest of an oversized body
+        return { status: res.statusCode, headers: res.headers, body: bounded };
+      }
+      return { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
     } catch (err) {
       const safeUrl = `${req.url.origin}${req.url.pathname}`;
       if (req.signal?.aborted) {
