@@ -224,7 +224,16 @@ export function roundTripFor(config: Config): RoundTrip {
     const ownAuth = hasHeader(req.headers, 'authorization');
     let tls = fixedTls;
     if (config.execProvider) {
-      const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
+      let creds: ExecCredentialStatus;
+      try {
+        creds = await execCredentials(config.execProvider, clusterInfo, refreshExec, req.signal);
+      } catch (err) {
+        if (!req.signal?.aborted) throw err;
+        const safeUrl = `${req.url.origin}${req.url.pathname}`;
+        throw new RequestAbortedError(`${req.method} ${safeUrl} was aborted while its exec plugin ran`, safeUrl, {
+          cause: err,
+        });
+      }
       if (creds.token && !ownAuth) headers.authorization = `Bearer ${creds.token}`;
       tls = tlsOptions(config.tls, creds);
     } else if (ownAuth) {
