@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Config } from '../rest/config.js';
+import { protectSecrets } from '../rest/redact.js';
 import { KubeconfigError } from './errors.js';
 import { inClusterConfig } from './in-cluster.js';
 import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';
@@ -212,7 +213,17 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     checkFields(entry.context as Record<string, unknown>, CONTEXT_FIELDS, file, `contexts[${i}].context`);
   });
   checkFields(kc as Record<string, unknown>, { 'current-context': 'string' }, file, '');
-  return kc;
+  return protectKubeconfig(kc);
+}
+
+/**
+ * Keeps tokens, passwords and keys out of util.inspect / JSON.stringify of a kubeconfig, of its
+ * users and of clusters with a proxy password, without walking every cluster and context object.
+ */
+function protectKubeconfig(kc: Kubeconfig): Kubeconfig {
+  for (const u of kc.users ?? []) protectSecrets(u);
+  for (const c of kc.clusters ?? []) if (c?.cluster?.['proxy-url']?.includes('@')) protectSecrets(c);
+  return protectSecrets(kc, { deep: false });
 }
 
 /**
@@ -243,7 +254,7 @@ export function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
     }
     if (!out['current-context'] && kc['current-context']) out['current-context'] = kc['current-context'];
   }
-  return out;
+  return protectKubeconfig(out);
 }
 
 function decodeData(value: string, file: string, field: string): string {
@@ -355,12 +366,12 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
       extra: user['as-user-extra'],
     };
   }
-  return {
+  return protectSecrets({
     config,
     namespace: overrides.namespace || context.namespace || 'default',
     context: contextName,
     raw,
-  };
+  });
 }
 
 /** The kubeconfig files to read: an explicit path (or list), else $KUBECONFIG, else ~/.kube/config. */

@@ -78,7 +78,8 @@ export function redacted<T>(value: T): T {
 
 /**
  * Makes util.inspect / console.log, JSON.stringify and String() of `target` show its
- * {@link redacted} copy; nested plain objects (tls, exec, users) are protected too. The object
+ * {@link redacted} copy; nested plain objects that hold a secret (tls, exec, users) are protected
+ * too (`deep: false`: only `target`, whatever it holds). The object
  * itself and its fields are unchanged (the hooks are non-enumerable, so spreading copies no
  * hook and no secret is lost). Frozen or sealed objects are left alone. Returns `target`.
  *
@@ -86,26 +87,47 @@ export function redacted<T>(value: T): T {
  * const config = protectSecrets({ host, bearerToken: token });
  * console.log(config); // { host: '...', bearerToken: '--- REDACTED ---' }
  */
-export function protectSecrets<T>(target: T): T {
-  protect(target, new WeakSet());
+export function protectSecrets<T>(target: T, options: { deep?: boolean } = {}): T {
+  if (options.deep === false) defineHooks(target, '');
+  else protect(target, '', new WeakSet());
   return target;
 }
 
-function protect(target: unknown, seen: WeakSet<object>): void {
-  if (target === null || typeof target !== 'object' || seen.has(target)) return;
+/**
+ * Gives `target` and every plain object below it that holds a secret the printing hooks (objects
+ * without one, like the clusters of a large kubeconfig, are left as they are: cheaper). `key`: the
+ * field that holds `target` (an exec config's args and env are secret, say). Returns whether
+ * `target` holds a secret.
+ */
+function protect(target: unknown, key: string, seen: WeakSet<object>): boolean {
+  if (SECRET_KEYS.has(key) && isSecretValue(target)) return true;
+  if (typeof target === 'string') return URL_KEYS.has(key) && withoutUrlPassword(target) !== target;
+  if (target === null || typeof target !== 'object') return false;
+  if (EXEC_KEYS.has(key) || key === 'auth-provider') {
+    if (seen.has(target)) return true;
+  } else if (seen.has(target)) return Object.hasOwn(target, inspectCustom);
   seen.add(target);
   const proto = Object.getPrototypeOf(target);
+  let secret = EXEC_KEYS.has(key) || key === 'auth-provider';
   if (Array.isArray(target)) {
-    for (const v of target) protect(v, seen);
-    return;
+    for (const v of target) if (protect(v, key, seen)) secret = true;
+    return secret;
   }
-  if (proto !== Object.prototype && proto !== null) return;
-  for (const v of Object.values(target)) protect(v, seen);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const [k, v] of Object.entries(target)) if (protect(v, k, seen)) secret = true;
+  if (secret) defineHooks(target, key);
+  return secret;
+}
+
+/** Puts the printing hooks on a plain object (once; never on a frozen or sealed one). */
+function defineHooks(target: unknown, key: string): void {
+  if (target === null || typeof target !== 'object' || Array.isArray(target)) return;
   if (!Object.isExtensible(target) || Object.hasOwn(target, inspectCustom)) return;
+  const show = (value: unknown) => copy(value, key, false, new WeakMap());
   Object.defineProperties(target, {
     [inspectCustom]: {
       value(this: unknown, depth: number, options: object, inspect: (v: unknown, o: object) => string) {
-        return inspect(redacted(this), { ...options, depth });
+        return inspect(show(this), { ...options, depth });
       },
       enumerable: false,
       configurable: true,
@@ -113,7 +135,7 @@ function protect(target: unknown, seen: WeakSet<object>): void {
     },
     toJSON: {
       value(this: unknown) {
-        return redacted(this);
+        return show(this);
       },
       enumerable: false,
       configurable: true,
@@ -121,7 +143,7 @@ function protect(target: unknown, seen: WeakSet<object>): void {
     },
     toString: {
       value(this: unknown) {
-        return JSON.stringify(redacted(this));
+        return JSON.stringify(show(this));
       },
       enumerable: false,
       configurable: true,

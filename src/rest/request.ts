@@ -12,6 +12,7 @@ import { invalidPathSegment, RequestAbortedError, RequestConstructionError, Tran
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
 import { Result } from './result.js';
 import type { URLBackoffManager } from './url-backoff.js';
+import { MAX_ERROR_BODY_BYTES } from './redact.js';
 import { parseWarningHeaders, type WarningHandler } from './warnings.js';
 
 /** What a Request needs from its client. */
@@ -80,8 +81,6 @@ function retryAfterSeconds(res: HttpResponse): number | undefined {
 /** How much of a body that is not a Status an error quotes (client-go's maxUnstructuredResponseTextBytes). */
 const MAX_UNSTRUCTURED_BODY_BYTES = 2048;
 
-/** Error bodies are read up to this many bytes (a custom round trip may hand over any body). */
-const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** A Status message (and each cause's message and field) is cut to this many characters. */
 export const MAX_STATUS_MESSAGE_CHARS = 16 * 1024;
 /** At most this many causes of a Status are kept. */
@@ -379,7 +378,10 @@ export class Request {
     }
   }
 
-  /** At most MAX_ERROR_BODY_BYTES of an error answer's body; the rest is not read. */
+  /**
+   * At most MAX_ERROR_BODY_BYTES of an error answer's body; the rest is not read (the transport
+   * bounds it too, but a custom round trip may hand over any body).
+   */
   private async readErrorBody(res: HttpResponse): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;

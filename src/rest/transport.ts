@@ -12,7 +12,7 @@ import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
-import { MAX_ERROR_BODY_BYTES, scrubCredentials } from './redact.js';
+import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
 
 /** A shared connection pool and how many round trips use it. */
 interface Pool {
@@ -266,6 +266,7 @@ function authorizationSecrets(value: string): string[] {
 /** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
+  protectSecrets(config);
   const fixedTls = config.execProvider ? undefined : tlsOptions(config.tls);
   const tokenFile = config.bearerTokenFile;
   if (tokenFile && !tokenSources.has(tokenFile)) tokenSources.set(tokenFile, new FileTokenSource(tokenFile));

