@@ -15,7 +15,7 @@ import { MAX_STATUS_MESSAGE_CHARS } from '../../../src/rest/request.js';
 import { restClientFor } from '../../../src/rest/rest-client.js';
 import { closeAllTransports } from '../../../src/rest/transport.js';
 import type { Recorded } from '../../support/fake-server.js';
-import { type KeyPair, selfSignedCert, startTlsServer } from '../../support/tls-server.js';
+import { type KeyPair, selfSignedCert, startTlsServer, type TlsServer } from '../../support/tls-server.js';
 
 let pair: KeyPair;
 let dir: string;
@@ -31,7 +31,7 @@ afterEach(async () => {
   clearExecCredentialCache();
 });
 
-async function server(handler: (req: Recorded, res: ServerResponse) => void) {
+async function server(handler: (req: Recorded, res: ServerResponse) => void): Promise<TlsServer> {
   const s = await startTlsServer(handler, pair);
   closers.push(s.close);
   return s;
@@ -153,6 +153,19 @@ describe('credentials echoed by a server never reach errors', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StatusError);
     expect(shown(err as StatusError)).not.toContain('own-header-secret');
+  });
+});
+
+describe('redirects', () => {
+  it('are not followed: the token never reaches the other origin', async () => {
+    const other = await server((_req, res) => res.end('{}'));
+    const s = await server((_req, res) => {
+      res.writeHead(307, { location: `${other.url}/api/v1/namespaces/default/pods/x` });
+      res.end();
+    });
+    const err = await failure({ bearerToken: 'redirect-secret' }, s.url);
+    expect(err.code).toBe(307);
+    expect(other.requests).toHaveLength(0);
   });
 });
 
