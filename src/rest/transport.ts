@@ -329,6 +329,13 @@ export function roundTripFor(config: Config): RoundTrip {
       });
       const encoding = res.headers['content-encoding'];
       const body = encoding === 'gzip' ? gunzipBody(res.body) : res.body;
+      // Warning headers are printed by the default handler: never with a credential in them.
+      const warning = res.headers.warning;
+      if (warning !== undefined && sent.length > 0) {
+        res.headers.warning = Array.isArray(warning)
+          ? warning.map((w) => scrubCredentials(w, sent))
+          : scrubCredentials(warning, sent);
+      }
       if (res.statusCode >= 400) {
         const bounded = await errorBody(body, sent);
         if (!res.body.readableEnded) res.body.destroy(); // unread rest of an oversized body

@@ -156,6 +156,31 @@ describe('credentials echoed by a server never reach errors', () => {
   });
 });
 
+describe('warnings', () => {
+  it('a Warning header quoting the token is scrubbed before any handler sees it', async () => {
+    const seen: string[] = [];
+    const s = await server((req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        warning: `299 - "you sent ${req.headers.authorization}"`,
+      });
+      res.end('{}');
+    });
+    const rc = restClientFor({
+      host: s.url,
+      groupVersion: { group: '', version: 'v1' },
+      qps: -1,
+      bearerToken: 'warning-secret-1',
+      tls: { caData: pair.cert },
+      warningHandler: { handleWarningHeader: (_code, _agent, text) => seen.push(text) },
+    });
+    await rc.get().resource('pods').do();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain('you sent');
+    expect(seen[0]).not.toContain('warning-secret-1');
+  });
+});
+
 describe('redirects', () => {
   it('are not followed: the token never reaches the other origin', async () => {
     const other = await server((_req, res) => res.end('{}'));
