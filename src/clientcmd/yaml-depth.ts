@@ -6,7 +6,7 @@
 /** Deepest nesting accepted in a kubeconfig (block indentation levels plus open flow brackets). */
 export const MAX_YAML_DEPTH = 100;
 
-/** Open brackets counted with no regard to quoting: a backstop should the scan misread a quote. */
+/** Open brackets (or `- ` markers on a line) counted with no regard to quoting: a backstop should the scan misread a quote. */
 const MAX_RAW_FLOW_DEPTH = 10_000;
 
 const SPACE = 32;
@@ -14,6 +14,8 @@ const TAB = 9;
 const CR = 13;
 /** Characters after which a value may start: line start (space), ':', '[', '{', ','. */
 const VALUE_START = new Set([SPACE, 58, 91, 123, 44]);
+/** `,` `[` `]` `{` `}` */
+const FLOW_INDICATORS = new Set([44, 91, 93, 123, 125]);
 
 /**
  * The nesting depth of `text`, or a number over `limit` as soon as the scan passes it: block
@@ -29,6 +31,7 @@ export function yamlNestingDepth(text: string, limit = MAX_YAML_DEPTH): number {
   let rawFlow = 0;
   let quote = 0; // the open quote character code, 0 when none
   let blockScalarCol = -1; // lines indented deeper than this belong to a `|` or `>` scalar
+  let prev = SPACE;
   let max = 0;
   const n = text.length;
   const isBlank = (c: number) => c === SPACE || c === TAB || c === CR || Number.isNaN(c);
@@ -38,7 +41,10 @@ export function yamlNestingDepth(text: string, limit = MAX_YAML_DEPTH): number {
     let end = text.indexOf('\n', i);
     if (end < 0) end = n;
     let p = i;
-    let prev = SPACE; // the previous non-space character: it decides whether a value may start here
+    // The previous non-space character decides whether a value may start here; in flow a line
+    // break is plain white space (a plain scalar may go on: `a\n  'b` is one scalar).
+    if (flow === 0) prev = SPACE;
+    let lineDashes = 0;
     let dashCol = -1; // column of the line's last entry marker
     if (quote === 0 && flow === 0) {
       while (p < end && (text.charCodeAt(p) === SPACE || text.charCodeAt(p) === TAB)) p++;
@@ -70,6 +76,8 @@ export function yamlNestingDepth(text: string, limit = MAX_YAML_DEPTH): number {
       const c = text.charCodeAt(p);
       if (c === 91 || c === 123) rawFlow++;
       else if ((c === 93 || c === 125) && rawFlow > 0) rawFlow--;
+      // Backstop like rawFlow: entry markers counted whatever the scan thinks is quoted.
+      else if (c === 45 && isBlank(text.charCodeAt(p + 1)) && ++lineDashes > MAX_RAW_FLOW_DEPTH) return limit + 1;
       if (quote !== 0) {
         if (c === 92 /* \ */ && quote === 34) p++;
         else if (c === quote) {
@@ -96,9 +104,16 @@ export function yamlNestingDepth(text: string, limit = MAX_YAML_DEPTH): number {
       // A block scalar's text is indented past its key, or past the entry marker it follows.
       else if ((c === 124 || c === 62) /* | > */ && atValueStart && flow === 0)
         blockScalarCol = prev === SPACE && dashCol >= 0 ? dashCol : lineCol;
-      // ':' is a value indicator before a blank (or in flow); ',' only in flow.
-      else if (c === 58) indicator = flow > 0 || isBlank(text.charCodeAt(p + 1));
-      else if (c === 44) indicator = flow > 0;
+      // ':' is a value indicator before a blank; in flow also before a flow indicator or right
+      // after a quoted or bracketed key (`{"a":1}`); ',' only in flow.
+      else if (c === 58) {
+        const next = text.charCodeAt(p + 1);
+        const before = text.charCodeAt(p - 1);
+        indicator =
+          isBlank(next) ||
+          (flow > 0 &&
+            (FLOW_INDICATORS.has(next) || before === 34 || before === 39 || before === 93 || before === 125));
+      } else if (c === 44) indicator = flow > 0;
       prev = indicator ? c : 97;
     }
     const depth = indents.length + flow;

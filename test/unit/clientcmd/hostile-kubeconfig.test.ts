@@ -82,6 +82,10 @@ describe('hostile kubeconfig files', () => {
       () => Array.from({ length: 150 }, (_, i) => `${' '.repeat(i)}a:`).join('\n'),
     ],
     ['brackets hidden after a quote the scan may misread', () => `a: x"\nb: ${'['.repeat(50_000)}`],
+    [
+      'entry markers hidden after a plain scalar line that starts with a quote',
+      () => `a: x\n  'b\n${'- '.repeat(200_000)}x`,
+    ],
   ])('%s: a KubeconfigError, quickly', (_name, text) => {
     const started = Date.now();
     const err = loadError(file('deep.yaml', text()));

@@ -53,8 +53,16 @@ describe('nested YAML against the kubeconfig depth bound', () => {
           expect(scanned).toBeGreaterThanOrEqual(depth);
           if (scanned <= MAX_YAML_DEPTH) {
             // Exactly what the YAML parser alone makes of it (the yaml package's own round trip
-            // of odd strings is not under test here).
-            expect(parseKubeconfig(text, 'fuzz.yaml')).toEqual(parse(text));
+            // of odd strings is not under test here: when it writes text it cannot read back,
+            // the loader must say so with a KubeconfigError).
+            let plain: unknown;
+            try {
+              plain = parse(text);
+            } catch {
+              expect(() => parseKubeconfig(text, 'fuzz.yaml')).toThrow(KubeconfigError);
+              return;
+            }
+            expect(parseKubeconfig(text, 'fuzz.yaml')).toEqual(plain);
           } else {
             let err: unknown;
             try {
