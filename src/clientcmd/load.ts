@@ -5,10 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Config } from '../rest/config.js';
+import { protectSecrets } from '../rest/redact.js';
 import { KubeconfigError } from './errors.js';
 import { inClusterConfig } from './in-cluster.js';
+import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';
 import type { ConfigOverrides, Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
 
 /** A loaded client configuration. */
@@ -138,13 +140,27 @@ function asList<T>(value: unknown, file: string, field: string): T[] {
  * const kc = parseKubeconfig(readFileSync(path, 'utf8'), path);
  */
 export function parseKubeconfig(text: string, file: string): Kubeconfig {
+  // The parser recurses per nesting level: bound the depth first (a deep file would exhaust the heap).
+  if (yamlNestingDepth(text) > MAX_YAML_DEPTH) {
+    throw new KubeconfigError(`nested deeper than ${MAX_YAML_DEPTH} levels`, file);
+  }
   let doc: unknown;
   try {
-    doc = parse(text);
+    // The parser's warnings (an unknown tag, say) are never printed: they quote the source line,
+    // which may hold a token. Errors become a KubeconfigError with a position and no source text.
+    const lineCounter = new LineCounter();
+    const parsed = parseDocument(text, { prettyErrors: false, logLevel: 'silent', lineCounter });
+    const e = parsed.errors[0];
+    if (e) {
+      const at = lineCounter.linePos(e.pos[0]);
+      const where = ` at line ${at.line}, column ${at.col}`;
+      throw new KubeconfigError(`not valid YAML${where} (${e.code})`, file);
+    }
+    doc = parsed.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    const e = err as { linePos?: Array<{ line: number; col: number }> };
-    const where = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-    throw new KubeconfigError(`not valid YAML${where}`, file);
+    if (err instanceof KubeconfigError) throw err;
+    // e.g. too many aliases, or a stack overflow in a structure the depth scan misjudged.
+    throw new KubeconfigError(`cannot be read as YAML (${(err as Error).name})`, file);
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc))
@@ -159,12 +175,12 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     const key = kind === 'clusters' ? 'cluster' : 'user';
     const seen = new Set<string>();
     asList<Record<string, unknown>>(kc[kind], file, kind).forEach((entry, i) => {
-      if (!entry || typeof entry.name !== 'string' || entry.name === '') {
+      if (!entry || typeof entry !== 'object' || typeof entry.name !== 'string' || entry.name === '') {
         throw new KubeconfigError(`${kind}[${i}] has no name`, file, `${kind}[${i}].name`);
       }
       checkUnique(seen, entry.name, kind, i, file);
       const body = entry[key] as Record<string, unknown> | undefined;
-      if (!body || typeof body !== 'object') {
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw new KubeconfigError(
           `${kind}[${i}] ("${entry.name}") has no ${key} section`,
           file,
@@ -187,7 +203,7 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
       throw new KubeconfigError(`contexts[${i}] has no name`, file, `contexts[${i}].name`);
     }
     checkUnique(contextNames, entry.name, 'contexts', i, file);
-    if (!entry.context || typeof entry.context !== 'object') {
+    if (!entry.context || typeof entry.context !== 'object' || Array.isArray(entry.context)) {
       throw new KubeconfigError(
         `contexts[${i}] ("${entry.name}") has no context section`,
         file,
@@ -197,7 +213,17 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     checkFields(entry.context as Record<string, unknown>, CONTEXT_FIELDS, file, `contexts[${i}].context`);
   });
   checkFields(kc as Record<string, unknown>, { 'current-context': 'string' }, file, '');
-  return kc;
+  return protectKubeconfig(kc);
+}
+
+/**
+ * Keeps tokens, passwords and keys out of util.inspect / JSON.stringify of a kubeconfig, of its
+ * users and of clusters with a proxy password, without walking every cluster and context object.
+ */
+function protectKubeconfig(kc: Kubeconfig): Kubeconfig {
+  for (const u of kc.users ?? []) protectSecrets(u);
+  for (const c of kc.clusters ?? []) if (c?.cluster?.['proxy-url']?.includes('@')) protectSecrets(c);
+  return protectSecrets(kc, { deep: false });
 }
 
 /**
@@ -214,16 +240,21 @@ export function mergeKubeconfigs(configs: Kubeconfig[]): Kubeconfig {
     users: [],
     contexts: [],
   };
+  // One set of names per kind: linear in the number of entries (60,000 clusters merge at once).
+  const seen = { clusters: new Set<string>(), users: new Set<string>(), contexts: new Set<string>() };
   for (const kc of configs) {
     for (const kind of ['clusters', 'users', 'contexts'] as const) {
       const list = out[kind] as Array<{ name: string }>;
+      const names = seen[kind];
       for (const entry of (kc[kind] ?? []) as Array<{ name: string }>) {
-        if (!list.some((e) => e.name === entry.name)) list.push(entry);
+        if (names.has(entry.name)) continue;
+        names.add(entry.name);
+        list.push(entry);
       }
     }
     if (!out['current-context'] && kc['current-context']) out['current-context'] = kc['current-context'];
   }
-  return out;
+  return protectKubeconfig(out);
 }
 
 function decodeData(value: string, file: string, field: string): string {
@@ -335,12 +366,12 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
       extra: user['as-user-extra'],
     };
   }
-  return {
+  return protectSecrets({
     config,
     namespace: overrides.namespace || context.namespace || 'default',
     context: contextName,
     raw,
-  };
+  });
 }
 
 /** The kubeconfig files to read: an explicit path (or list), else $KUBECONFIG, else ~/.kube/config. */

@@ -4,6 +4,7 @@ import type { GroupVersion } from '../apimachinery/schema.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import { type Config, withGroupVersion } from './config.js';
 import type { RoundTrip } from './http.js';
+import { protectSecrets } from './redact.js';
 import { rateLimiterFor, type RESTClient, restClientFor } from './rest-client.js';
 import { roundTripFor } from './transport.js';
 
@@ -25,6 +26,7 @@ export class RESTClientPool {
     /** Per-pool adjustments of each client's config (e.g. the metadata client's Accept header). */
     private readonly adjust: (config: Config) => Config = (c) => c,
   ) {
+    protectSecrets(config);
     this.rateLimiter = rateLimiterFor(config);
     this.roundTrip = roundTripFor(config);
   }

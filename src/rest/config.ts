@@ -5,6 +5,7 @@ import type { GroupVersion } from '../apimachinery/schema.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import type { ExecConfig } from './exec-credentials.js';
 import type { Middleware } from './http.js';
+import { protectSecrets } from './redact.js';
 import type { URLBackoffManager } from './url-backoff.js';
 import type { WarningHandler } from './warnings.js';
 
@@ -34,6 +35,11 @@ export interface ImpersonationConfig {
 
 /**
  * How to reach and authenticate to an apiserver.
+ *
+ * Once a client is made from a config (or a kubeconfig is loaded), util.inspect / console.log,
+ * JSON.stringify and String() of it show `--- REDACTED ---` for the bearer token, password, client
+ * key, exec args and env, and a proxy URL's password (client-go's Config.String); the fields
+ * themselves keep their values. A frozen config cannot be given these hooks.
  *
  * @example
  * const config: Config = { host: 'https://127.0.0.1:6443', bearerToken: token, tls: { caFile: '/ca.crt' } };
@@ -129,5 +135,6 @@ export function defaultUserAgent(): string {
  * const appsConfig = withGroupVersion(config, { group: 'apps', version: 'v1' });
  */
 export function withGroupVersion(config: Config, gv: GroupVersion): Config {
-  return { ...config, groupVersion: gv, apiPath: gv.group === '' ? '/api' : '/apis' };
+  protectSecrets(config);
+  return protectSecrets({ ...config, groupVersion: gv, apiPath: gv.group === '' ? '/api' : '/apis' });
 }

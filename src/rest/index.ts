@@ -18,14 +18,18 @@ export {
   type ExecClusterInfo,
   type ExecConfig,
   type ExecCredentialStatus,
+  EXEC_PLUGIN_INTERACTIVE_TIMEOUT_MS,
+  EXEC_PLUGIN_TIMEOUT_MS,
   execCredentials,
+  MAX_EXEC_PLUGIN_OUTPUT_BYTES,
 } from './exec-credentials.js';
 export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, type RoundTrip } from './http.js';
-export { Request, type RequestBody } from './request.js';
+export { MAX_ERROR_BODY_BYTES, protectSecrets, REDACTED, redacted, scrubCredentials } from './redact.js';
+export { MAX_STATUS_CAUSES, MAX_STATUS_MESSAGE_CHARS, Request, type RequestBody } from './request.js';
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
 export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
-export { closeAllTransports, roundTripFor } from './transport.js';
+export { closeAllTransports, roundTripFor, transportPoolCount } from './transport.js';
 export { newURLBackoff, noURLBackoff, type URLBackoffManager } from './url-backoff.js';
 export {
   defaultWarningHandler,

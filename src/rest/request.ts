@@ -12,6 +12,7 @@ import { invalidPathSegment, RequestAbortedError, RequestConstructionError, Tran
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
 import { Result } from './result.js';
 import type { URLBackoffManager } from './url-backoff.js';
+import { MAX_ERROR_BODY_BYTES } from './redact.js';
 import { parseWarningHeaders, type WarningHandler } from './warnings.js';
 
 /** What a Request needs from its client. */
@@ -79,6 +80,34 @@ function retryAfterSeconds(res: HttpResponse): number | undefined {
 
 /** How much of a body that is not a Status an error quotes (client-go's maxUnstructuredResponseTextBytes). */
 const MAX_UNSTRUCTURED_BODY_BYTES = 2048;
+
+/** A Status message (and each cause's message and field) is cut to this many characters. */
+export const MAX_STATUS_MESSAGE_CHARS = 16 * 1024;
+/** At most this many causes of a Status are kept. */
+export const MAX_STATUS_CAUSES = 1000;
+
+function bounded(text: unknown): unknown {
+  return typeof text === 'string' && text.length > MAX_STATUS_MESSAGE_CHARS
+    ? `${text.slice(0, MAX_STATUS_MESSAGE_CHARS)}... (${text.length - MAX_STATUS_MESSAGE_CHARS} more characters)`
+    : text;
+}
+
+/** A server's Status with its message, causes and their texts bounded in size. */
+function boundedStatus(status: Status): Status {
+  const out: Status = { ...status, message: bounded(status.message) as string | undefined };
+  const details = status.details;
+  if (details && typeof details === 'object') {
+    out.details = { ...details, name: bounded(details.name) as string | undefined };
+    if (Array.isArray(details.causes)) {
+      out.details.causes = details.causes
+        .slice(0, MAX_STATUS_CAUSES)
+        .map((c) =>
+          c && typeof c === 'object' ? { ...c, message: bounded(c.message), field: bounded(c.field) } : c,
+        ) as typeof details.causes;
+    }
+  }
+  return out;
+}
 
 /** No content type or a text/* one: client-go quotes only such bodies in errors. */
 function isTextResponse(res: HttpResponse): boolean {
@@ -349,13 +378,32 @@ export class Request {
     }
   }
 
+  /**
+   * At most MAX_ERROR_BODY_BYTES of an error answer's body; the rest is not read (the transport
+   * bounds it too, but a custom round trip may hand over any body).
+   */
+  private async readErrorBody(res: HttpResponse): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body) {
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        size += chunk.byteLength;
+        if (size >= MAX_ERROR_BODY_BYTES) break;
+      }
+    } catch {
+      // cut short: quote what arrived
+    }
+    return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES);
+  }
+
   private errorFor(res: HttpResponse, body: Buffer): StatusError {
     const text = body.toString('utf8');
     const retryAfter = retryAfterSeconds(res);
     try {
       const parsed = JSON.parse(text) as Status;
       if (parsed && parsed.kind === 'Status') {
-        const status: Status = { ...parsed, code: parsed.code || res.status };
+        const status: Status = { ...boundedStatus(parsed), code: parsed.code || res.status };
         if (retryAfter !== undefined) status.details = { retryAfterSeconds: retryAfter, ...status.details };
         return new StatusError(status);
       }
@@ -377,8 +425,8 @@ export class Request {
    */
   async do(): Promise<Result> {
     const { res, warnings } = await this.send(false);
+    if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readErrorBody(res));
     const body = await this.readBody(res);
-    if (res.status < 200 || res.status > 299) throw this.errorFor(res, body);
     return new Result(res.status, res.headers, body, warnings);
   }
 
@@ -390,7 +438,7 @@ export class Request {
   /** Sends the request and resolves with the body as a stream (e.g. pod logs with follow). */
   async stream(): Promise<Readable> {
     const { res } = await this.send(true);
-    if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readBody(res));
+    if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readErrorBody(res));
     return res.body instanceof Readable ? res.body : Readable.from(res.body);
   }
 
@@ -405,7 +453,7 @@ export class Request {
     const outer = this.abortSignal;
     this.abortSignal = outer ? AbortSignal.any([outer, controller.signal]) : controller.signal;
     const { res } = await this.send(true, false);
-    if (res.status !== 200) throw this.errorFor(res, await this.readBody(res));
+    if (res.status !== 200) throw this.errorFor(res, await this.readErrorBody(res));
     // The server ends a watch after timeoutSeconds; silence well past that means a dead connection.
     const timeoutSeconds = Number(this.params.get('timeoutSeconds') ?? 0);
     const idleTimeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1100 + WATCH_IDLE_GRACE_MS : 0;

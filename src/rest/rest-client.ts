@@ -7,6 +7,7 @@ import {
 } from '../util/flowcontrol/rate-limiter.js';
 import { type Config, DEFAULT_BURST, DEFAULT_MAX_RETRIES, DEFAULT_QPS } from './config.js';
 import { ConfigError } from './errors.js';
+import { protectSecrets, redacted } from './redact.js';
 import type { RoundTrip } from './http.js';
 import { Request, type RequestContext, versionedApiPath } from './request.js';
 import { roundTripFor } from './transport.js';
@@ -30,6 +31,7 @@ export class RESTClient {
     readonly config: Config,
     options: { roundTrip?: RoundTrip; rateLimiter?: RateLimiter; versioned: boolean },
   ) {
+    protectSecrets(config);
     let base: URL;
     try {
       base = new URL(config.host.includes('://') ? config.host : `https://${config.host}`);
@@ -54,6 +56,20 @@ export class RESTClient {
       urlBackoff: config.urlBackoff ?? noURLBackoff,
       log: config.logger ?? ((line) => process.stderr.write(`${line}\n`)),
     };
+  }
+
+  /** What util.inspect and console.log show: the host, group version and the redacted config. */
+  [Symbol.for('nodejs.util.inspect.custom')](
+    depth: number,
+    options: object,
+    inspect: (v: unknown, o: object) => string,
+  ): string {
+    return `RESTClient ${inspect(this.toJSON(), { ...options, depth })}`;
+  }
+
+  /** What JSON.stringify shows: the redacted config. */
+  toJSON(): { config: Config } {
+    return { config: redacted(this.config) };
   }
 
   /** Starts a request with an arbitrary verb. */

@@ -1,6 +1,7 @@
 // Turns a Config into an HTTP round trip on undici: TLS and proxy settings select a shared,
 // keep-alive connection pool (one per distinct setting, as client-go caches transports); auth,
 // impersonation and user-agent headers are added per request; middleware wraps the whole.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -11,8 +12,16 @@ import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
+import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
 
-const dispatchers = new Map<string, Dispatcher>();
+/** A shared connection pool and how many round trips use it. */
+interface Pool {
+  dispatcher: Dispatcher;
+  refs: number;
+}
+
+/** Pools by a hash of their TLS/proxy settings (the key material itself is never a map key). */
+const dispatchers = new Map<string, Pool>();
 
 function pem(data: string | Uint8Array | undefined, file: string | undefined, what: string): string | undefined {
   if (data !== undefined && data.length > 0)
@@ -55,27 +64,82 @@ function proxyEnvSet(): boolean {
   return Boolean(e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy);
 }
 
-/** The shared dispatcher for these TLS/proxy settings (created on first use, kept for reuse). */
-function dispatcherFor(tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+/** The pool key of these TLS/proxy settings. */
+function poolKey(tls: TlsOptions, proxy: Config['proxy']): string {
   const useEnv = (proxy === undefined || proxy === 'env') && proxyEnvSet();
-  const key = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
-  let d = dispatchers.get(key);
-  if (!d) {
+  const settings = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
+  return createHash('sha256').update(settings).digest('hex');
+}
+
+/**
+ * Takes a reference on the shared pool for these settings (created on first use). Every acquire
+ * is paired with a {@link releasePool}: the last release closes the pool, so pools of settings no
+ * longer used (an exec plugin's rotated client certificates, clients gone) do not pile up.
+ */
+function acquirePool(key: string, tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+  let pool = dispatchers.get(key);
+  if (!pool) {
     const connect = { ...tls, keepAlive: true };
+    let d: Dispatcher;
     if (typeof proxy === 'string' && proxy !== 'env') d = new ProxyAgent({ uri: proxy, requestTls: connect });
-    else if (useEnv)
+    else if ((proxy === undefined || proxy === 'env') && proxyEnvSet())
       d = new EnvHttpProxyAgent({ connect, requestTls: connect } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
     else d = new Agent({ connect, keepAliveTimeout: 30_000 });
-    dispatchers.set(key, d);
+    pool = { dispatcher: d, refs: 0 };
+    dispatchers.set(key, pool);
   }
-  return d;
+  pool.refs++;
+  return pool.dispatcher;
+}
+
+/** Drops a reference; the pool is closed (after its requests in flight finish) when none is left. */
+function releasePool(key: string, dispatcher: Dispatcher): void {
+  const pool = dispatchers.get(key);
+  if (!pool || pool.dispatcher !== dispatcher) return; // closed meanwhile by closeAllTransports
+  if (--pool.refs > 0) return;
+  dispatchers.delete(key);
+  void pool.dispatcher.close().catch(() => undefined);
+}
+
+/** What a round trip holds: the key and pool it uses now. */
+interface PoolHold {
+  key?: string;
+  dispatcher?: Dispatcher;
+}
+
+/** Releases the pool of a round trip that was garbage collected. */
+const poolFinalizer = new FinalizationRegistry<PoolHold>((hold) => {
+  if (hold.key && hold.dispatcher) releasePool(hold.key, hold.dispatcher);
+});
+
+/** The pool for `tls` held by `hold`, switching (and releasing the old one) when the settings changed. */
+function holdPool(hold: PoolHold, tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+  const key = poolKey(tls, proxy);
+  if (hold.key === key && hold.dispatcher && dispatchers.get(key)?.dispatcher === hold.dispatcher) {
+    return hold.dispatcher;
+  }
+  const previous = { ...hold };
+  hold.dispatcher = acquirePool(key, tls, proxy);
+  hold.key = key;
+  if (previous.key && previous.dispatcher) releasePool(previous.key, previous.dispatcher);
+  return hold.dispatcher;
+}
+
+/**
+ * How many shared connection pools are open (one per distinct TLS/proxy setting in use).
+ *
+ * @example
+ * transportPoolCount(); // 1 after the first request of a client
+ */
+export function transportPoolCount(): number {
+  return dispatchers.size;
 }
 
 /** Closes every shared connection pool (lets a process exit at once; tests). */
 export async function closeAllTransports(): Promise<void> {
   const all = [...dispatchers.values()];
   dispatchers.clear();
-  await Promise.all(all.map((d) => d.close()));
+  await Promise.all(all.map((p) => p.dispatcher.close()));
 }
 
 /** A token read from its file is used this long (client-go: a 1 minute period less 10 s leeway). */
@@ -157,9 +221,52 @@ function gunzipBody(body: Readable): HttpResponse['body'] {
   return out;
 }
 
+/**
+ * The body of an error answer, read up to MAX_ERROR_BODY_BYTES (the rest is dropped with the
+ * connection) and with the credentials this request sent scrubbed out: servers and proxies that
+ * echo the Authorization header must not put it into StatusError messages.
+ */
+async function errorBody(body: HttpResponse['body'], secrets: readonly string[]): Promise<HttpResponse['body']> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      chunks.push(size + c.length > MAX_ERROR_BODY_BYTES ? c.subarray(0, MAX_ERROR_BODY_BYTES - size) : c);
+      size += c.length;
+      if (size >= MAX_ERROR_BODY_BYTES) break; // ends the iteration: the stream is destroyed
+    }
+  } catch {
+    // A body cut short: what arrived is still worth quoting.
+  }
+  const raw = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.from(secrets.length > 0 ? scrubCredentials(raw, secrets) : raw, 'utf8');
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield bytes;
+    },
+    text: async () => bytes.toString('utf8'),
+    arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  };
+}
+
+/** The credential strings inside an Authorization header value, for scrubbing echoes of it. */
+function authorizationSecrets(value: string): string[] {
+  const [scheme, cred = ''] = value.split(/\s+/, 2);
+  const out = [value, cred];
+  if (scheme?.toLowerCase() === 'basic' && cred) {
+    const plain = Buffer.from(cred, 'base64').toString('utf8');
+    const colon = plain.indexOf(':');
+    out.push(plain);
+    if (colon >= 0) out.push(plain.slice(colon + 1));
+  }
+  return out.filter((s) => s.length > 0);
+}
+
 /** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
+  protectSecrets(config);
   const fixedTls = config.execProvider ? undefined : tlsOptions(config.tls);
   const tokenFile = config.bearerTokenFile;
   if (tokenFile && !tokenSources.has(tokenFile)) tokenSources.set(tokenFile, new FileTokenSource(tokenFile));
@@ -172,7 +279,10 @@ export function roundTripFor(config: Config): RoundTrip {
   };
 
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
-  const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
+  // With an exec plugin, the pool follows the plugin's current client certificate.
+  const hold: PoolHold = {};
+  if (fixedTls) holdPool(hold, fixedTls, config.proxy);
+  const fixedDispatcher = hold.dispatcher;
   // Credentials go on requests that have no Authorization header of their own (client-go's
   // auth round trippers). A token file wins over bearerToken, which stands in while the file
   // cannot be read; basic auth needs a username (the password may be empty).
@@ -181,7 +291,16 @@ export function roundTripFor(config: Config): RoundTrip {
     const ownAuth = hasHeader(req.headers, 'authorization');
     let tls = fixedTls;
     if (config.execProvider) {
-      const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
+      let creds: ExecCredentialStatus;
+      try {
+        creds = await execCredentials(config.execProvider, clusterInfo, refreshExec, req.signal);
+      } catch (err) {
+        if (!req.signal?.aborted) throw err;
+        const safeUrl = `${req.url.origin}${req.url.pathname}`;
+        throw new RequestAbortedError(`${req.method} ${safeUrl} was aborted while its exec plugin ran`, safeUrl, {
+          cause: err,
+        });
+      }
       if (creds.token && !ownAuth) headers.authorization = `Bearer ${creds.token}`;
       tls = tlsOptions(config.tls, creds);
     } else if (ownAuth) {
@@ -194,23 +313,35 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
+    const auth =
+      headers.authorization ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    const sent = typeof auth === 'string' ? authorizationSecrets(auth) : [];
+    if (config.password) sent.push(config.password);
     try {
       const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: fixedDispatcher ?? dispatcherFor(tls!, config.proxy),
+        dispatcher: fixedDispatcher ?? holdPool(hold, tls!, config.proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });
       const encoding = res.headers['content-encoding'];
-      return {
-        status: res.statusCode,
-        headers: res.headers,
-        body: encoding === 'gzip' ? gunzipBody(res.body) : res.body,
-        dump: () => res.body.dump(),
-      };
+      const body = encoding === 'gzip' ? gunzipBody(res.body) : res.body;
+      // Warning headers are printed by the default handler: never with a credential in them.
+      const warning = res.headers.warning;
+      if (warning !== undefined && sent.length > 0) {
+        res.headers.warning = Array.isArray(warning)
+          ? warning.map((w) => scrubCredentials(w, sent))
+          : scrubCredentials(warning, sent);
+      }
+      if (res.statusCode >= 400) {
+        const bounded = await errorBody(body, sent);
+        if (!res.body.readableEnded) res.body.destroy(); // unread rest of an oversized body
+        return { status: res.statusCode, headers: res.headers, body: bounded };
+      }
+      return { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
     } catch (err) {
       const safeUrl = `${req.url.origin}${req.url.pathname}`;
       if (req.signal?.aborted) {
@@ -244,5 +375,7 @@ export function roundTripFor(config: Config): RoundTrip {
     }
     return res;
   };
-  return chainMiddleware(config.middleware ?? [], inner);
+  const roundTrip = chainMiddleware(config.middleware ?? [], inner);
+  poolFinalizer.register(roundTrip, hold);
+  return roundTrip;
 }

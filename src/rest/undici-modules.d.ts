@@ -15,3 +15,11 @@ declare module 'undici/lib/api/api-request.js' {
   const request: unknown;
   export default request;
 }
+declare module 'undici/lib/api/api-connect.js' {
+  const connect: unknown;
+  export default connect;
+}
+declare module 'undici/lib/dispatcher/dispatcher.js' {
+  const Dispatcher: unknown;
+  export default Dispatcher;
+}

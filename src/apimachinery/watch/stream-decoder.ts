@@ -1,12 +1,38 @@
 // Decodes the apiserver's watch stream (one JSON event per line) incrementally, chunk by chunk,
 // without ever holding the whole response. Garbage becomes an ERROR event with an InternalError
-// Status (never a crash); a dropped connection simply ends the iteration.
+// Status (never a crash); a dropped connection simply ends the iteration. An unfinished line is
+// kept as a list of chunks (joined once, when its newline comes), so a long line costs linear time;
+// a line over MAX_WATCH_EVENT_BYTES ends the watch with a WatchEventTooLargeError, as client-go's
+// streaming decoder ends a watch with ErrObjectTooLarge.
 import { Readable } from 'node:stream';
 import type { Status } from '../meta.js';
 import { WATCH_EVENT_TYPES, type Watch, type WatchEvent, type WatchEventType } from './types.js';
 
-/** Longest single event accepted (bytes); a longer line is reported as an ERROR and skipped. */
-export const MAX_WATCH_EVENT_BYTES = 64 * 1024 * 1024;
+/**
+ * Longest single event accepted (bytes), client-go's 16 MiB streaming-decoder limit (an etcd object
+ * is at most 1.5 MiB). A longer line ends the watch: an ERROR event, then `endReason` is a
+ * {@link WatchEventTooLargeError}.
+ */
+export const MAX_WATCH_EVENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A watch event was longer than {@link MAX_WATCH_EVENT_BYTES}; the watch was ended (a Reflector
+ * lists and watches again).
+ *
+ * @example
+ * if (w.endReason instanceof WatchEventTooLargeError) console.error('event over', w.endReason.limit, 'bytes');
+ */
+export class WatchEventTooLargeError extends Error {
+  override readonly name = 'WatchEventTooLargeError';
+  constructor(
+    /** The limit in bytes. */
+    readonly limit: number = MAX_WATCH_EVENT_BYTES,
+  ) {
+    super(`a watch event is longer than ${limit} bytes: the watch was ended`);
+  }
+}
+
+const tooLargeEvent = (limit: number) => decodeError(`an event is longer than ${limit} bytes`);
 
 function decodeError(message: string): WatchEvent<Status> {
   return {
@@ -63,37 +89,55 @@ export function parseWatchLine<T = unknown>(line: string): WatchEvent<T> {
 export async function* decodeWatchStream<T = unknown>(
   source: AsyncIterable<Uint8Array>,
   onEnd?: (reason: Error | undefined) => void,
+  maxEventBytes = MAX_WATCH_EVENT_BYTES,
 ): AsyncGenerator<WatchEvent<T>> {
   // ignoreBOM keeps a leading BOM (an invalid event, as for StreamWatch and client-go) instead of dropping it.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let partial = '';
-  let skipping = false;
+  // The unfinished line: pieces joined once, at its newline (never re-copied per chunk).
+  let pieces: string[] = [];
+  let pending = 0;
   let reason: Error | undefined;
+  const iterator = source[Symbol.asyncIterator]();
+  let sourceDone = false;
   try {
-    for await (const chunk of source) {
-      let text = decoder.decode(chunk, { stream: true });
-      let nl = text.indexOf('\n');
-      while (nl >= 0) {
-        const line = partial + text.slice(0, nl);
-        partial = '';
-        text = text.slice(nl + 1);
-        if (skipping) skipping = false;
-        else if (line.trim() !== '') yield parseWatchLine<T>(line);
-        nl = text.indexOf('\n');
+    for (;;) {
+      const r = await iterator.next();
+      if (r.done) {
+        sourceDone = true;
+        break;
       }
-      if (skipping) continue;
-      partial += text;
-      if (partial.length > MAX_WATCH_EVENT_BYTES) {
-        yield decodeError(`an event is longer than ${MAX_WATCH_EVENT_BYTES} bytes; skipped`) as WatchEvent<T>;
-        partial = '';
-        skipping = true;
+      const text = decoder.decode(r.value, { stream: true });
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        const piece = text.slice(from, nl);
+        if (pending + Buffer.byteLength(piece) > maxEventBytes) break;
+        pieces.push(piece);
+        const line = pieces.length === 1 ? pieces[0]! : pieces.join('');
+        pieces = [];
+        pending = 0;
+        from = nl + 1;
+        if (line.trim() !== '') yield parseWatchLine<T>(line);
+      }
+      const tail = from === 0 ? text : text.slice(from);
+      const rest = Buffer.byteLength(tail);
+      if (pending + rest > maxEventBytes) {
+        yield tooLargeEvent(maxEventBytes) as WatchEvent<T>;
+        reason = new WatchEventTooLargeError(maxEventBytes);
+        return;
+      }
+      if (rest > 0) {
+        pieces.push(tail);
+        pending += rest;
       }
     }
-    const rest = partial + decoder.decode();
-    if (!skipping && rest.trim() !== '') yield parseWatchLine<T>(rest);
+    const rest = pieces.join('') + decoder.decode();
+    if (rest.trim() !== '') yield parseWatchLine<T>(rest);
   } catch (err) {
+    sourceDone = true;
     reason = err instanceof Error ? err : new Error(String(err));
   } finally {
+    // Stopped early (by the consumer or an oversized event): close the source as for-await would.
+    if (!sourceDone) await Promise.resolve(iterator.return?.()).catch(() => undefined);
     onEnd?.(reason);
   }
 }
@@ -118,9 +162,13 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   private readonly source: AsyncIterator<Uint8Array> | undefined;
   private readonly readable: Readable | undefined;
   private wake: (() => void) | undefined;
-  /** Bytes of an unfinished line (newlines never split a UTF-8 character, so lines decode alone). */
-  private partial: Buffer | undefined;
-  private skipping = false;
+  /**
+   * Chunks of an unfinished line and their total length: joined once, when the line ends (newlines
+   * never split a UTF-8 character, so lines decode alone).
+   */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private readonly maxEventBytes: number;
   private buffer: WatchEvent<T>[] = [];
   private head = 0;
 
@@ -130,13 +178,15 @@ export class StreamWatch<T = unknown> implements Watch<T> {
    * @param source the response body
    * @param abort cancels the underlying request
    * @param options `idleTimeoutMs`: end the watch (with `endReason` set) when no bytes arrive for
-   *   this long, so that a black-holed connection cannot keep a watcher waiting forever.
+   *   this long, so that a black-holed connection cannot keep a watcher waiting forever;
+   *   `maxEventBytes`: the longest event (default {@link MAX_WATCH_EVENT_BYTES}).
    */
   constructor(
     source: AsyncIterable<Uint8Array>,
     private readonly abort: () => void,
-    options: { idleTimeoutMs?: number } = {},
+    options: { idleTimeoutMs?: number; maxEventBytes?: number } = {},
   ) {
+    this.maxEventBytes = options.maxEventBytes ?? MAX_WATCH_EVENT_BYTES;
     if (source instanceof Readable) {
       this.readable = source;
       this.listen(source);
@@ -194,28 +244,48 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   }
 
   private flushPartial(): void {
-    const rest = this.partial?.toString('utf8') ?? '';
-    this.partial = undefined;
-    if (!this.skipping && rest.trim() !== '') this.buffer.push(parseWatchLine<T>(rest));
+    const rest = this.takePartial().toString('utf8');
+    if (rest.trim() !== '') this.buffer.push(parseWatchLine<T>(rest));
+  }
+
+  private takePartial(tail?: Buffer): Buffer {
+    const parts = this.partial;
+    if (tail) parts.push(tail);
+    this.partial = [];
+    this.partialBytes = 0;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 
   private decodeChunk(chunk: Uint8Array): void {
+    if (this.ended) return;
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    if (this.partial) {
+    if (this.partialBytes > 0) {
       const nl = buf.indexOf(10);
       if (nl < 0) {
-        this.keepPartial(Buffer.concat([this.partial, buf]));
+        this.keepPartial(buf);
+        return;
+      }
+      if (this.partialBytes + nl > this.maxEventBytes) {
+        this.tooLarge();
         return;
       }
       // Join the unfinished line with the head of this chunk only, not with the whole chunk.
-      const line = Buffer.concat([this.partial, buf.subarray(0, nl)]);
-      this.partial = undefined;
-      this.emitLine(line.toString('utf8'));
+      this.emitLine(this.takePartial(buf.subarray(0, nl)).toString('utf8'));
       start = nl + 1;
     }
     const last = buf.lastIndexOf(10);
-    if (last >= start) {
+    if (last >= start && last - start > this.maxEventBytes) {
+      // Rare (a chunk larger than the limit): measure each line in bytes before decoding it.
+      for (let nl = buf.indexOf(10, start); nl >= 0 && nl <= last; nl = buf.indexOf(10, start)) {
+        if (nl - start > this.maxEventBytes) {
+          this.tooLarge();
+          return;
+        }
+        this.emitLine(buf.toString('utf8', start, nl));
+        start = nl + 1;
+      }
+    } else if (last >= start) {
       // Newlines never split a UTF-8 character: the complete lines decode as one string.
       const text = buf.toString('utf8', start, last);
       let from = 0;
@@ -226,26 +296,30 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       this.emitLine(text.slice(from));
       start = last + 1;
     }
-    if (start < buf.length) this.keepPartial(buf.subarray(start));
+    if (start < buf.length) this.keepPartial(start === 0 ? buf : buf.subarray(start));
   }
 
   private emitLine(line: string): void {
-    if (this.skipping) {
-      this.skipping = false; // the end of an oversized event
-      return;
-    }
     // Events start with '{'; anything else is checked for being blank before it counts as garbage.
     if (line.charCodeAt(0) === 123 || line.trim() !== '') this.buffer.push(parseWatchLine<T>(line));
   }
 
   private keepPartial(bytes: Buffer): void {
-    if (this.skipping) return;
-    if (bytes.length > MAX_WATCH_EVENT_BYTES) {
-      this.buffer.push(decodeError(`an event is longer than ${MAX_WATCH_EVENT_BYTES} bytes; skipped`) as WatchEvent<T>);
-      this.skipping = true;
+    if (this.partialBytes + bytes.length > this.maxEventBytes) {
+      this.tooLarge();
       return;
     }
-    this.partial = bytes;
+    this.partial.push(bytes);
+    this.partialBytes += bytes.length;
+  }
+
+  /** An event over the limit: an ERROR event, then the watch ends (and its request is aborted). */
+  private tooLarge(): void {
+    this.partial = [];
+    this.partialBytes = 0;
+    this.buffer.push(tooLargeEvent(this.maxEventBytes) as WatchEvent<T>);
+    this.finish(new WatchEventTooLargeError(this.maxEventBytes));
+    this.abort();
   }
 
   private async fill(): Promise<void> {
