@@ -15,7 +15,7 @@ import { asError, ControllerError } from './errors.js';
 import type { ControllerMetrics, ReconcileOutcome } from './metrics.js';
 import { getControllerOf, type ObjectType, setControllerReference } from './owner.js';
 import { type Predicate, passes } from './predicates.js';
-import { type Reconciler, type Request, requestKey, requestOfKey } from './request.js';
+import { type Reconciler, type Request, type Result, requestKey, requestOfKey } from './request.js';
 
 /** Options of a watched source. */
 export interface SourceOptions<T extends KubeObject> {
@@ -190,7 +190,7 @@ export class Controller<T extends KubeObject = KubeObject> {
       const started = performance.now();
       let outcome: ReconcileOutcome = 'success';
       try {
-        const result = await this.reconciler(requestOfKey(key), signal);
+        const result = (await this.reconciler(requestOfKey(key), signal)) as Exclude<Result, void> | undefined;
         if (result?.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
           queue.forget(key);
           queue.addAfter(key, result.requeueAfterMs);

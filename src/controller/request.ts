@@ -14,13 +14,14 @@ export interface Request {
 }
 
 /**
- * What a reconcile asks for next: nothing (`undefined`, {@link done}), another try with the
+ * What a reconcile asks for next: nothing (no value, {@link done}), another try with the
  * queue's backoff ({@link requeue}), or another run after `requeueAfterMs` ({@link requeueAfter}).
  *
  * @example
  * return requeueAfter(30_000); // check again in 30 s
  */
-export type Result = undefined | { requeue?: boolean; requeueAfterMs?: number };
+// biome-ignore lint/suspicious/noConfusingVoidType: a reconcile may end without returning anything
+export type Result = void | { requeue?: boolean; requeueAfterMs?: number };
 
 /**
  * A reconcile function: brings the world in line with one object. The signal aborts when the
