@@ -17,6 +17,9 @@ import { getControllerOf, type ObjectType, setControllerReference } from './owne
 import { type Predicate, passes } from './predicates.js';
 import { type Reconciler, type Request, type Result, requestKey, requestOfKey } from './request.js';
 
+/** How long a reconcile that ignores its aborted signal may still hold the shutdown (ms). */
+const ABANDON_AFTER_MS = 1000;
+
 /** Options of a watched source. */
 export interface SourceOptions<T extends KubeObject> {
   /** Events pass only when every predicate passes. */
@@ -156,15 +159,30 @@ export class Controller<T extends KubeObject = KubeObject> {
       });
       log(`controller ${this.name}: stopping, draining ${queue.len()} queued request(s)`);
       const grace = this.options.gracefulShutdownTimeoutMs ?? this.ctx.gracefulShutdownTimeoutMs;
+      // After the grace period reconciles are aborted; one that ignores its signal is abandoned
+      // ABANDON_AFTER_MS later, so a stuck reconcile cannot hold the shutdown forever.
+      let abandon: () => void = () => {};
+      const abandoned = new Promise<void>((resolve) => {
+        abandon = resolve;
+      });
+      let lastTimer: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
         log(`controller ${this.name}: graceful shutdown timed out after ${grace} ms; aborting reconciles`);
         reconcileAbort.abort(new ControllerError(`controller ${this.name} shut down`));
         queue.shutDown();
+        lastTimer = setTimeout(() => {
+          log(`controller ${this.name}: ${this.stats.activeWorkers} reconcile(s) ignored their signal; abandoned`);
+          abandon();
+        }, ABANDON_AFTER_MS);
       }, grace);
-      await queue.shutDownWithDrain();
-      queue.shutDown();
-      await Promise.all(running);
+      const drained = (async () => {
+        await queue.shutDownWithDrain();
+        queue.shutDown();
+        await Promise.all(running);
+      })();
+      await Promise.race([drained, abandoned]);
       clearTimeout(timer);
+      clearTimeout(lastTimer);
       log(`controller ${this.name}: stopped`);
     } finally {
       queue.shutDown();

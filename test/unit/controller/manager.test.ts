@@ -297,6 +297,23 @@ describe('Manager and Controller', () => {
     expect(sawAbort).toBe(true);
   });
 
+  it('abandons a reconcile that ignores its signal after the grace period, instead of hanging', async () => {
+    const { mgr, ac, logs } = setup({ gracefulShutdownTimeoutMs: 30 }, cm('stuck'));
+    let started = false;
+    mgr
+      .controller('stuck')
+      .for(mgr.clientset.coreV1.configMaps('ns'))
+      .complete(() => {
+        started = true;
+        return new Promise(() => {}); // never settles, ignores the signal
+      });
+    const running = mgr.start(ac.signal);
+    await until(() => started);
+    ac.abort();
+    await running;
+    expect(logs.some((l) => l.includes('ignored their signal; abandoned'))).toBe(true);
+  });
+
   it('serves /healthz, /readyz and prom-client metrics with reconcile, work queue and REST client series', async () => {
     promClient.register.clear();
     const { mgr, ac } = setup({ promClient, probePort: 0 }, cm('a'));
