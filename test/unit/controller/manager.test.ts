@@ -431,6 +431,16 @@ describe('Manager and Controller', () => {
     await runB;
   });
 
+  it('a cache read before the manager runs is a ControllerError, not a hang', async () => {
+    const { mgr } = setup({}, cm('a'));
+    const err = await mgr
+      .reader(mgr.clientset.coreV1.configMaps('ns'))
+      .get({ namespace: 'ns', name: 'a' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ControllerError);
+    expect((err as Error).message).toMatch(/not started/);
+  });
+
   it('refuses misuse with ControllerError', () => {
     const { mgr } = setup();
     expect(caught(() => mgr.controller('x').complete(() => undefined))).toBeInstanceOf(ControllerError);
