@@ -45,7 +45,20 @@ export interface FooControllerOptions {
   /** Watch this namespace only ('' = all). */
   namespace?: string;
   observer?: ControllerObserver;
+  /** The container of the Deployments' Pods (default: nginx:latest, as Kubernetes' sample). */
+  container?: WorkloadContainer;
 }
+
+/** The container a Foo's Deployment runs. */
+export interface WorkloadContainer {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  command?: string[];
+}
+
+/** Kubernetes' sample-controller runs nginx. */
+export const NGINX_CONTAINER: WorkloadContainer = { name: 'nginx', image: 'nginx:latest' };
 
 /**
  * The sample controller.
@@ -65,6 +78,7 @@ export class FooController {
   private readonly foos: (ns: string) => ResourceClient<Foo, v1alpha1.FooList>;
   private readonly deployments: (ns: string) => ResourceClient<Deployment, apps_v1.DeploymentList>;
   private readonly observer: ControllerObserver;
+  private readonly container: WorkloadContainer;
   /** Counters for people watching. */
   readonly stats = { reconciles: 0, errors: 0, retries: 0, workers: 0 };
 
@@ -75,6 +89,7 @@ export class FooController {
     this.foos = (n) => fooCs.samplecontrollerV1alpha1.foos(n);
     this.deployments = (n) => cs.appsV1.deployments(n);
     this.observer = options.observer ?? { log: (l) => process.stderr.write(`${l}\n`) };
+    this.container = options.container ?? NGINX_CONTAINER;
     // The typed factory: Deployments as for any built-in resource, Foos through their generated client.
     const factory = SharedInformerFactory.create(cs, { namespace: ns });
     this.factory = factory;
@@ -188,7 +203,7 @@ export class FooController {
     }
     let deployment = cached(() => this.deploymentLister.namespace(namespace).get(deploymentName));
     if (!deployment) {
-      deployment = await this.deployments(namespace).create(newDeployment(foo));
+      deployment = await this.deployments(namespace).create(newDeployment(foo, undefined, this.container));
       this.observer.log(`${key}: created deployment ${namespace}/${deploymentName}`);
     }
     const owner = deployment.metadata?.ownerReferences?.find((r) => r.controller);
@@ -201,7 +216,7 @@ export class FooController {
       this.observer.log(
         `${key}: scaling deployment ${deploymentName} from ${deployment.spec?.replicas} to ${foo.spec.replicas}`,
       );
-      deployment = await this.deployments(namespace).update(newDeployment(foo, deployment));
+      deployment = await this.deployments(namespace).update(newDeployment(foo, deployment, this.container));
     }
     const available = deployment.status?.availableReplicas ?? 0;
     if (foo.status?.availableReplicas !== available) {
@@ -230,7 +245,7 @@ function cached<T>(get: () => T): T | undefined {
 }
 
 /** The Deployment a Foo asks for (keeping the existing object's metadata when updating). */
-export function newDeployment(foo: Foo, existing?: Deployment): Deployment {
+export function newDeployment(foo: Foo, existing?: Deployment, container = NGINX_CONTAINER): Deployment {
   const labels = { app: 'nginx', controller: foo.metadata?.name ?? '' };
   const owner: OwnerReference = {
     apiVersion: `${FOO_GVR.group}/${FOO_GVR.version}`,
@@ -249,7 +264,7 @@ export function newDeployment(foo: Foo, existing?: Deployment): Deployment {
     spec: {
       replicas: foo.spec?.replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'nginx', image: 'nginx:latest' }] } },
+      template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 2, containers: [container] } },
     },
   };
 }
