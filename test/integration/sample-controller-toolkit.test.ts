@@ -73,7 +73,8 @@ describe('sample controller on the toolkit', () => {
       expect.objectContaining({ kind: 'Foo', name: 'foo-a', uid: created.metadata?.uid, controller: true }),
     ]);
 
-    // Play the deployment controller (no kube-controller-manager here): 2 available replicas.
+    // Move the Deployment's status (the real deployment controller may set it back, as no Pod needs
+    // to run here): the Foo's status follows whatever the Deployment reports.
     await deployments().patch(
       'dep-a',
       'application/merge-patch+json',
@@ -81,7 +82,11 @@ describe('sample controller on the toolkit', () => {
       {},
       'status',
     );
-    await until(async () => (await foos().get('foo-a')).status?.availableReplicas === 2);
+    await until(async () => {
+      const [f, d] = await Promise.all([foos().get('foo-a'), deployments().get('dep-a')]);
+      const available = f.status?.availableReplicas;
+      return available !== undefined && available === (d.status?.availableReplicas ?? 0);
+    });
 
     await foos().patch('foo-a', 'application/merge-patch+json', { spec: { replicas: 3 } });
     await until(async () => (await deployments().get('dep-a')).spec?.replicas === 3);
