@@ -4,19 +4,25 @@
 // that N workers drain; failures are retried with backoff; shutdown drains in-flight work.
 import { isNotFound } from '../../src/apimachinery/errors.js';
 import type { OwnerReference } from '../../src/apimachinery/meta.js';
-import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
-import type { ResourceClient } from '../../src/kubernetes/index.js';
+import { SharedInformerFactory } from '../../src/informers/index.js';
+import { type apps_v1, Clientset, type ResourceClient } from '../../src/kubernetes/index.js';
+import type { Lister } from '../../src/listers/index.js';
 import type { Config } from '../../src/rest/index.js';
 import {
   DeletedFinalStateUnknown,
-  listWatchFromResource,
   metaNamespaceKeyFunc,
-  SharedIndexInformer,
+  type SharedIndexInformer,
   splitMetaNamespaceKey,
   waitForCacheSync,
 } from '../../src/tools/cache/index.js';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../src/util/workqueue/index.js';
-import { DEPLOYMENT_GVR, type Deployment, FOO_GVR, type Foo } from './types.js';
+import { Clientset as FooClientset, type samplecontroller_k8s_io_v1alpha1 as v1alpha1 } from './generated/index.js';
+import { FOO_GVR } from './types.js';
+
+/** A Foo, as generated from the CRD (`kube-client-gen --crd crd.yaml`). */
+type Foo = v1alpha1.Foo;
+/** An apps/v1 Deployment, from the typed Clientset. */
+type Deployment = apps_v1.Deployment;
 
 /** Reasons of the controller's events (as sample-controller names them). */
 export const SuccessSynced = 'Synced';
@@ -54,9 +60,6 @@ export interface WorkloadContainer {
 /** Kubernetes' sample-controller runs nginx. */
 export const NGINX_CONTAINER: WorkloadContainer = { name: 'nginx', image: 'nginx:latest' };
 
-const asFoo = (o: Unstructured) => o as Foo;
-const asDeployment = (o: Unstructured) => o as Deployment;
-
 /**
  * The sample controller.
  *
@@ -66,26 +69,35 @@ const asDeployment = (o: Unstructured) => o as Deployment;
  */
 export class FooController {
   readonly queue = new RateLimitingQueue<string>(defaultControllerRateLimiter<string>(), { name: 'foos' });
-  readonly fooInformer: SharedIndexInformer<Unstructured>;
-  readonly deploymentInformer: SharedIndexInformer<Unstructured>;
-  private readonly foos: (ns: string) => ResourceClient<Unstructured>;
-  private readonly deployments: (ns: string) => ResourceClient<Unstructured>;
+  readonly fooInformer: SharedIndexInformer<Foo>;
+  readonly deploymentInformer: SharedIndexInformer<Deployment>;
+  /** Typed listers over the informers' caches. */
+  private readonly fooLister: Lister<Foo>;
+  private readonly deploymentLister: Lister<Deployment>;
+  private readonly factory: SharedInformerFactory;
+  private readonly foos: (ns: string) => ResourceClient<Foo, v1alpha1.FooList>;
+  private readonly deployments: (ns: string) => ResourceClient<Deployment, apps_v1.DeploymentList>;
   private readonly observer: ControllerObserver;
   private readonly container: WorkloadContainer;
   /** Counters for people watching. */
   readonly stats = { reconciles: 0, errors: 0, retries: 0, workers: 0 };
 
   constructor(config: Config, options: FooControllerOptions = {}) {
-    const dyn = DynamicClient.forConfig(config);
+    const cs = Clientset.forConfig(config);
+    const fooCs = FooClientset.forConfig(config);
     const ns = options.namespace ?? '';
-    this.foos = (n) => dyn.resource(FOO_GVR).namespace(n);
-    this.deployments = (n) => dyn.resource(DEPLOYMENT_GVR).namespace(n);
+    this.foos = (n) => fooCs.samplecontrollerV1alpha1.foos(n);
+    this.deployments = (n) => cs.appsV1.deployments(n);
     this.observer = options.observer ?? { log: (l) => process.stderr.write(`${l}\n`) };
     this.container = options.container ?? NGINX_CONTAINER;
-    this.fooInformer = new SharedIndexInformer(listWatchFromResource(this.foos(ns)), { name: 'foos' });
-    this.deploymentInformer = new SharedIndexInformer(listWatchFromResource(this.deployments(ns)), {
-      name: 'deployments',
-    });
+    // The typed factory: Deployments as for any built-in resource, Foos through their generated client.
+    const factory = SharedInformerFactory.create(cs, { namespace: ns });
+    this.factory = factory;
+    const foos = factory.access(this.foos(ns));
+    this.fooInformer = foos.informer();
+    this.fooLister = foos.lister();
+    this.deploymentInformer = factory.appsV1.deployments.informer();
+    this.deploymentLister = factory.appsV1.deployments.lister();
 
     this.fooInformer.addEventHandler({
       onAdd: (foo) => this.enqueue(foo),
@@ -106,12 +118,12 @@ export class FooController {
     });
   }
 
-  private enqueue(foo: Unstructured): void {
+  private enqueue(foo: Foo): void {
     this.queue.add(metaNamespaceKeyFunc(foo));
   }
 
   /** Enqueues the Foo that owns a Deployment, if any. */
-  private handleObject(obj: Unstructured | undefined): void {
+  private handleObject(obj: Deployment | undefined): void {
     const owner = obj?.metadata?.ownerReferences?.find((r) => r.controller);
     if (owner?.kind !== 'Foo') return;
     const key = `${obj?.metadata?.namespace}/${owner.name}`;
@@ -121,7 +133,7 @@ export class FooController {
   /** Starts informers, waits for their caches, runs `workers` workers until the signal aborts. */
   async run(workers: number, signal: AbortSignal): Promise<void> {
     this.observer.log('starting Foo controller: informers for Foos and Deployments');
-    const informers = [this.fooInformer.run(signal), this.deploymentInformer.run(signal)];
+    this.factory.start(signal);
     if (
       !(await waitForCacheSync(
         signal,
@@ -129,7 +141,7 @@ export class FooController {
         () => this.deploymentInformer.hasSynced(),
       ))
     ) {
-      await Promise.all(informers);
+      await this.factory.shutdown();
       return;
     }
     this.observer.log(`caches synced; starting ${workers} workers`);
@@ -142,7 +154,7 @@ export class FooController {
     await this.queue.shutDownWithDrain();
     this.queue.shutDown();
     await Promise.all(running);
-    await Promise.all(informers);
+    await this.factory.shutdown();
     this.observer.log('controller stopped');
   }
 
@@ -163,7 +175,7 @@ export class FooController {
             `error syncing ${key}: ${(err as Error).message}; requeued (attempt ${this.queue.numRequeues(key)})`,
           );
           this.observer.syncFailed?.(
-            this.fooInformer.getIndexer().getByKey(key) as Foo | undefined,
+            this.fooInformer.getIndexer().getByKey(key),
             key,
             err as Error,
             this.queue.numRequeues(key),
@@ -181,22 +193,17 @@ export class FooController {
 
   /** Brings the Deployment of one Foo to its desired state and updates the Foo's status. */
   async syncHandler(key: string): Promise<void> {
-    const { namespace } = splitMetaNamespaceKey(key);
-    const cached = this.fooInformer.getIndexer().getByKey(key);
-    if (!cached) return; // deleted: its Deployment goes with it by garbage collection
-    const foo = asFoo(cached);
+    const { namespace, name } = splitMetaNamespaceKey(key);
+    const foo = cached(() => this.fooLister.namespace(namespace).get(name));
+    if (!foo) return; // deleted: its Deployment goes with it by garbage collection
     const deploymentName = foo.spec?.deploymentName;
     if (!deploymentName) {
       this.observer.log(`${key}: spec.deploymentName must be set; not retrying`);
       return;
     }
-    let deployment = this.deploymentInformer.getIndexer().getByKey(`${namespace}/${deploymentName}`) as
-      | Deployment
-      | undefined;
+    let deployment = cached(() => this.deploymentLister.namespace(namespace).get(deploymentName));
     if (!deployment) {
-      deployment = asDeployment(
-        await this.deployments(namespace).create(newDeployment(foo, undefined, this.container) as Unstructured),
-      );
+      deployment = await this.deployments(namespace).create(newDeployment(foo, undefined, this.container));
       this.observer.log(`${key}: created deployment ${namespace}/${deploymentName}`);
     }
     const owner = deployment.metadata?.ownerReferences?.find((r) => r.controller);
@@ -209,9 +216,7 @@ export class FooController {
       this.observer.log(
         `${key}: scaling deployment ${deploymentName} from ${deployment.spec?.replicas} to ${foo.spec.replicas}`,
       );
-      deployment = asDeployment(
-        await this.deployments(namespace).update(newDeployment(foo, deployment, this.container) as Unstructured),
-      );
+      deployment = await this.deployments(namespace).update(newDeployment(foo, deployment, this.container));
     }
     const available = deployment.status?.availableReplicas ?? 0;
     if (foo.status?.availableReplicas !== available) {
@@ -219,13 +224,23 @@ export class FooController {
         await this.foos(namespace).updateStatus({
           ...foo,
           status: { ...foo.status, availableReplicas: available },
-        } as Unstructured);
+        });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
     }
     this.observer.synced?.(foo, deployment);
     this.observer.event?.(foo, 'Normal', SuccessSynced, 'Foo synced successfully');
+  }
+}
+
+/** What a lister has under that name, or undefined (listers throw NotFound). */
+function cached<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }
 
@@ -241,8 +256,6 @@ export function newDeployment(foo: Foo, existing?: Deployment, container = NGINX
     blockOwnerDeletion: true,
   };
   return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
     metadata: existing?.metadata ?? {
       name: foo.spec?.deploymentName,
       namespace: foo.metadata?.namespace,

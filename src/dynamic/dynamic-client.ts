@@ -34,9 +34,17 @@ export class DynamicClient {
     return new DynamicClient(config);
   }
 
-  /** The client for one resource: use `.namespace(ns)` for namespaced resources. */
-  resource(gvr: GroupVersionResource): DynamicResource {
-    return new DynamicResource(this.pool.forGroupVersion(gvr), gvr);
+  /**
+   * The client for one resource: use `.namespace(ns)` for namespaced resources. Objects are
+   * `Unstructured` unless you name their type (a CRD's generated or hand-written type): the
+   * dynamic client does not check it, the server's schema does.
+   *
+   * @example
+   * const foos = dyn.resource<Foo>(fooGvr).namespace('default');
+   * const foo: Foo = await foos.get('example'); // typed, no cast
+   */
+  resource<T extends KubeObject = Unstructured>(gvr: GroupVersionResource): DynamicResource<T> {
+    return new DynamicResource<T>(this.pool.forGroupVersion(gvr), gvr);
   }
 }
 
@@ -45,7 +53,7 @@ export class DynamicClient {
  * "List" (the apiserver leaves them out of the items of built-in lists), as client-go decodes an
  * UnstructuredList. A generic `List` says nothing about its items' kinds and is left alone.
  */
-function withItemTypes(list: UnstructuredList): UnstructuredList {
+function withItemTypes<L extends KubeList<KubeObject>>(list: L): L {
   const apiVersion = list.apiVersion;
   const kind = list.kind?.endsWith('List') ? list.kind.slice(0, -'List'.length) : '';
   if (!apiVersion || !kind || !Array.isArray(list.items)) return list;
@@ -58,16 +66,16 @@ function withItemTypes(list: UnstructuredList): UnstructuredList {
   return list;
 }
 
-/** A dynamic client of one resource in one namespace (or cluster-wide). */
-export class DynamicResourceClient extends ResourceClient<Unstructured, UnstructuredList> {
+/** A dynamic client of one resource in one namespace (or cluster-wide); `T` defaults to Unstructured. */
+export class DynamicResourceClient<T extends KubeObject = Unstructured> extends ResourceClient<T, KubeList<T>> {
   /** LIST objects; items without apiVersion and kind get them from the list, as in client-go. */
-  override async list(options?: WithSignal<ListOptions>): Promise<UnstructuredList> {
+  override async list(options?: WithSignal<ListOptions>): Promise<KubeList<T>> {
     return withItemTypes(await super.list(options));
   }
 }
 
 /** A resource of the dynamic client: cluster-wide as is, or in a namespace. */
-export class DynamicResource extends DynamicResourceClient {
+export class DynamicResource<T extends KubeObject = Unstructured> extends DynamicResourceClient<T> {
   constructor(rc: RESTClient, gvr: GroupVersionResource) {
     super(rc, { ...gvr, kind: '', namespaced: false });
   }
@@ -78,7 +86,7 @@ export class DynamicResource extends DynamicResourceClient {
    * @example
    * await dyn.resource(gvr).namespace('default').list();
    */
-  namespace(ns: string): DynamicResourceClient {
-    return new DynamicResourceClient(this.restClient, { ...this.descriptor, namespaced: true }, ns);
+  namespace(ns: string): DynamicResourceClient<T> {
+    return new DynamicResourceClient<T>(this.restClient, { ...this.descriptor, namespaced: true }, ns);
   }
 }
