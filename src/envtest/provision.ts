@@ -179,8 +179,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Adds a deb-src entry mirroring Debian's own sources, so that `apt-get source` works. */
-async function ensureDebSrc(options: ProvisionOptions, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Adds a deb-src entry mirroring Debian's own sources (unless `apt-cache showsrc kubernetes` already
+ * finds v1.20.2), so that `apt-get source kubernetes` works. Needs root; also used by the client-go
+ * benchmark's build script (bench/client-go/build.mjs).
+ *
+ * @example
+ * await ensureDebSrc({ log: console.log }, process.env);
+ */
+export async function ensureDebSrc(options: ProvisionOptions, env: NodeJS.ProcessEnv): Promise<void> {
   const probe = await runCommand('apt-cache', ['showsrc', 'kubernetes'], { env, what: 'apt-cache showsrc' }).catch(
     () => '',
   );
