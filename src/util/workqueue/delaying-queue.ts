@@ -30,6 +30,9 @@ export class DelayingQueue<T> extends Queue<T> {
   private readonly waiting = new Map<T, Waiting<T>>();
   private timer: ClockTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /** The bucket the last addAfter used: consecutive adds mostly land in the same millisecond. */
+  private lastAt = Number.NaN;
+  private lastBucket: Waiting<T>[] | undefined;
   private readonly retries?: CounterMetric;
 
   constructor(options: QueueOptions = {}) {
@@ -47,20 +50,23 @@ export class DelayingQueue<T> extends Queue<T> {
       return;
     }
     const readyAt = this.clock.now() + ms;
-    const existing = this.waiting.get(item);
-    if (existing) {
+    const waiting = this.waiting;
+    const existing = waiting.get(item);
+    if (existing !== undefined) {
       if (readyAt >= existing.readyAt) return;
       existing.dead = true;
     }
     const w: Waiting<T> = { item, readyAt, dead: false };
-    this.waiting.set(item, w);
+    waiting.set(item, w);
     const at = Math.ceil(readyAt);
-    let bucket = this.buckets.get(at);
-    if (!bucket) {
+    let bucket = at === this.lastAt ? this.lastBucket : this.buckets.get(at);
+    if (bucket === undefined) {
       bucket = [];
       this.buckets.set(at, bucket);
       this.times.push(at);
     }
+    this.lastAt = at;
+    this.lastBucket = bucket;
     bucket.push(w);
     if (at < this.timerAt) this.arm(at);
   }
@@ -101,7 +107,12 @@ export class DelayingQueue<T> extends Queue<T> {
       this.times.pop();
       const bucket = this.buckets.get(at)!;
       this.buckets.delete(at);
-      for (const w of bucket) {
+      if (at === this.lastAt) {
+        this.lastAt = Number.NaN;
+        this.lastBucket = undefined;
+      }
+      for (let i = 0; i < bucket.length; i++) {
+        const w = bucket[i]!;
         if (w.dead) continue;
         this.waiting.delete(w.item);
         this.add(w.item);
