@@ -3,7 +3,8 @@
 // <cache>/client-go-bench-<rev>/ (cache as envtest's: $KUBE_CLIENT_CACHE_DIR, $XDG_CACHE_HOME/kube-client
 // or ~/.cache/kube-client; <rev> hashes main.go and this recipe). On a fresh machine it adds a deb-src
 // entry the way envtest does, downloads the source package, unpacks only vendor/, staging/src/k8s.io/
-// and go.mod/go.sum, and builds in GOPATH mode (as Kubernetes v1.20 itself builds).
+// and go.mod/go.sum, and builds in GOPATH mode (as Kubernetes v1.20 itself builds), with -trimpath so that
+// the Go build cache serves later builds from other temporary folders.
 // `node bench/client-go/build.mjs` prints the binary's path; `ensureClientGoBench()` for the benches.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -125,7 +126,7 @@ export async function ensureClientGoBench(say = (line) => process.stderr.write(`
       30_000,
     );
     try {
-      await runCommand('go', ['build', '-o', join(work, 'client-go-bench'), './kcbench'], {
+      await runCommand('go', ['build', '-trimpath', '-o', join(work, 'client-go-bench'), './kcbench'], {
         cwd: tree,
         env: { ...env, GO111MODULE: 'off', GOPATH: join(work, 'gopath'), CGO_ENABLED: '0', GOFLAGS: '' },
         log,
