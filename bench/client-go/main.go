@@ -147,13 +147,21 @@ func workersScenario(args []string) (result, error) {
 		}()
 	}
 	t0 := time.Now()
-	sent := 0
+	sent, maxBatch, maxGap, lastTick := 0, 0, time.Duration(0), t0
 	ticker := time.NewTicker(time.Millisecond)
 	for sent < total {
 		<-ticker.C
-		due := int(float64(rate) * time.Since(t0).Seconds())
+		now := time.Now()
+		if now.Sub(lastTick) > maxGap {
+			maxGap = now.Sub(lastTick)
+		}
+		lastTick = now
+		due := int(float64(rate) * now.Sub(t0).Seconds())
 		if due > total {
 			due = total
+		}
+		if due-sent > maxBatch {
+			maxBatch = due - sent
 		}
 		for ; sent < due; sent++ {
 			added[sent] = time.Now()
@@ -172,6 +180,7 @@ func workersScenario(args []string) (result, error) {
 	return result{
 		"events": total, "rate": rate, "workers": workers, "feedMs": feedMs,
 		"p50ms": pct(0.5), "p99ms": pct(0.99), "maxMs": lat[total-1],
+		"maxBatch": maxBatch, "maxGapMs": float64(maxGap.Nanoseconds()) / 1e6,
 	}, nil
 }
 

@@ -1,7 +1,9 @@
 // A Queue with addAfter. Waiting items are grouped by the millisecond they become ready (timers
 // have millisecond resolution anyway; within one millisecond items keep the order they were added
 // in); a min-heap orders those distinct times and ONE timer waits for the earliest. Adding a
-// waiting item again can only move it earlier (client-go's rule).
+// waiting item again can only move it earlier (client-go's rule). Waiting entries live in slots of
+// parallel arrays (item, ready time), reused through a free list: no object per addAfter, and the
+// maps and buckets hold small integers only.
 import type { ClockTimer } from '../wait/clock.js';
 import { NumberHeap } from './heap.js';
 import { type CounterMetric, globalMetricsProvider } from './metrics.js';
@@ -10,12 +12,8 @@ import { Queue, type QueueOptions } from './queue.js';
 /** The longest timer setTimeout honours (longer ones fire after 1 ms); longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface Waiting<T> {
-  item: T;
-  readyAt: number;
-  /** Superseded by an earlier add of the same item. */
-  dead: boolean;
-}
+/** Marks a slot whose entry was superseded by an earlier add of the same item. */
+const DEAD: unique symbol = Symbol('superseded');
 
 /**
  * A work queue whose items can be added after a delay.
@@ -26,13 +24,18 @@ interface Waiting<T> {
  */
 export class DelayingQueue<T> extends Queue<T> {
   private readonly times = new NumberHeap();
-  private readonly buckets = new Map<number, Waiting<T>[]>();
-  private readonly waiting = new Map<T, Waiting<T>>();
+  /** Ready millisecond -> slots, in add order. */
+  private readonly buckets = new Map<number, number[]>();
+  /** Waiting item -> its live slot. */
+  private readonly waiting = new Map<T, number>();
+  private slotItem: Array<T | typeof DEAD | undefined> = [];
+  private slotReadyAt: number[] = [];
+  private freeSlots: number[] = [];
   private timer: ClockTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   /** The bucket the last addAfter used: consecutive adds mostly land in the same millisecond. */
   private lastAt = Number.NaN;
-  private lastBucket: Waiting<T>[] | undefined;
+  private lastBucket: number[] | undefined;
   private readonly retries?: CounterMetric;
 
   constructor(options: QueueOptions = {}) {
@@ -53,11 +56,13 @@ export class DelayingQueue<T> extends Queue<T> {
     const waiting = this.waiting;
     const existing = waiting.get(item);
     if (existing !== undefined) {
-      if (readyAt >= existing.readyAt) return;
-      existing.dead = true;
+      if (readyAt >= this.slotReadyAt[existing]!) return;
+      this.slotItem[existing] = DEAD; // freed when its bucket comes due
     }
-    const w: Waiting<T> = { item, readyAt, dead: false };
-    waiting.set(item, w);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotItem.length;
+    this.slotItem[slot] = item;
+    this.slotReadyAt[slot] = readyAt;
+    waiting.set(item, slot);
     const at = Math.ceil(readyAt);
     let bucket = at === this.lastAt ? this.lastBucket : this.buckets.get(at);
     if (bucket === undefined) {
@@ -67,7 +72,7 @@ export class DelayingQueue<T> extends Queue<T> {
     }
     this.lastAt = at;
     this.lastBucket = bucket;
-    bucket.push(w);
+    bucket.push(slot);
     if (at < this.timerAt) this.arm(at);
   }
 
@@ -111,12 +116,22 @@ export class DelayingQueue<T> extends Queue<T> {
         this.lastAt = Number.NaN;
         this.lastBucket = undefined;
       }
+      const slotItem = this.slotItem;
       for (let i = 0; i < bucket.length; i++) {
-        const w = bucket[i]!;
-        if (w.dead) continue;
-        this.waiting.delete(w.item);
-        this.add(w.item);
+        const slot = bucket[i]!;
+        const item = slotItem[slot];
+        slotItem[slot] = undefined;
+        this.freeSlots.push(slot);
+        if (item === DEAD) continue;
+        this.waiting.delete(item as T);
+        this.add(item as T);
       }
+    }
+    if (this.buckets.size === 0) {
+      // Nothing waits: drop the slots (they only grow while items wait).
+      this.slotItem = [];
+      this.slotReadyAt = [];
+      this.freeSlots = [];
     }
     const next = this.times.peek();
     if (next !== undefined) this.arm(next);
