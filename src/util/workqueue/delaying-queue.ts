@@ -3,7 +3,9 @@
 // in); a min-heap orders those distinct times and ONE timer waits for the earliest. Adding a
 // waiting item again can only move it earlier (client-go's rule). Waiting entries live in slots of
 // parallel arrays (item, ready time), reused through a free list: no object per addAfter, and the
-// maps and buckets hold small integers only.
+// maps and buckets hold small integers only. An item that comes due stays in the item -> slot map
+// until the map is cleared (nothing waits) or outgrows the live entries: an entry counts only while
+// its slot still holds that item, which saves a map deletion per item.
 import type { ClockTimer } from '../wait/clock.js';
 import { NumberHeap } from './heap.js';
 import { type CounterMetric, globalMetricsProvider } from './metrics.js';
@@ -26,8 +28,10 @@ export class DelayingQueue<T> extends Queue<T> {
   private readonly times = new NumberHeap();
   /** Ready millisecond -> slots, in add order. */
   private readonly buckets = new Map<number, number[]>();
-  /** Waiting item -> its live slot. */
+  /** Item -> its latest slot (live only while the slot still holds the item). */
   private readonly waiting = new Map<T, number>();
+  /** Live slots: items waiting. */
+  private live = 0;
   private slotItem: Array<T | typeof DEAD | undefined> = [];
   private slotReadyAt: number[] = [];
   private freeSlots: number[] = [];
@@ -55,10 +59,12 @@ export class DelayingQueue<T> extends Queue<T> {
     const readyAt = this.clock.now() + ms;
     const waiting = this.waiting;
     const existing = waiting.get(item);
-    if (existing !== undefined) {
+    if (existing !== undefined && this.slotItem[existing] === item) {
       if (readyAt >= this.slotReadyAt[existing]!) return;
       this.slotItem[existing] = DEAD; // freed when its bucket comes due
+      this.live--;
     }
+    this.live++;
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotItem.length;
     this.slotItem[slot] = item;
     this.slotReadyAt[slot] = readyAt;
@@ -78,7 +84,7 @@ export class DelayingQueue<T> extends Queue<T> {
 
   /** Items waiting for their delay. */
   waitingLen(): number {
-    return this.waiting.size;
+    return this.live;
   }
 
   override shutDown(): void {
@@ -123,15 +129,19 @@ export class DelayingQueue<T> extends Queue<T> {
         slotItem[slot] = undefined;
         this.freeSlots.push(slot);
         if (item === DEAD) continue;
-        this.waiting.delete(item as T);
+        this.live--;
         this.add(item as T);
       }
     }
     if (this.buckets.size === 0) {
-      // Nothing waits: drop the slots (they only grow while items wait).
+      // Nothing waits: drop the slots (they only grow while items wait) and the map.
       this.slotItem = [];
       this.slotReadyAt = [];
       this.freeSlots = [];
+      this.waiting.clear();
+    } else if (this.waiting.size > 2 * this.live + 1024) {
+      // Entries of items that came due outnumber the live ones: drop them.
+      for (const [item, slot] of this.waiting) if (this.slotItem[slot] !== item) this.waiting.delete(item);
     }
     const next = this.times.peek();
     if (next !== undefined) this.arm(next);

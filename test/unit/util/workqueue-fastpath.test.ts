@@ -180,4 +180,51 @@ describe('DelayingQueue: items of one millisecond share a bucket', () => {
     clock.step(2);
     expect([q.tryGet()?.item, q.tryGet()]).toEqual(['b', undefined]);
   });
+
+  it('an item that came due is not waiting any more, even after its slot went to another item', () => {
+    const clock = new FakeClock(0);
+    const q = new DelayingQueue<string>({ clock });
+    q.addAfter('a', 1);
+    q.addAfter('keep', 50); // keeps the slots and the item map alive
+    clock.step(1);
+    expect(q.tryGet()?.item).toBe('a');
+    q.done('a');
+    expect(q.waitingLen()).toBe(1);
+    q.addAfter('b', 5); // takes the slot 'a' had
+    q.addAfter('a', 10); // 'a' waits anew: not mistaken for a live entry, nor for 'b'
+    expect(q.waitingLen()).toBe(3);
+    q.addAfter('a', 20); // later than its live entry: ignored
+    q.addAfter('b', 2); // earlier: moves 'b'
+    expect(q.waitingLen()).toBe(3);
+    clock.step(2);
+    expect([q.tryGet()?.item, q.tryGet()]).toEqual(['b', undefined]);
+    clock.step(8);
+    expect([q.tryGet()?.item, q.tryGet()]).toEqual(['a', undefined]);
+    expect(q.waitingLen()).toBe(1);
+    clock.step(40);
+    expect(q.tryGet()?.item).toBe('keep');
+    expect(q.waitingLen()).toBe(0);
+  });
+
+  it('keeps exact waiting counts and order through many items coming due while one keeps waiting', () => {
+    const clock = new FakeClock(0);
+    const q = new DelayingQueue<number>({ clock });
+    q.addAfter(-1, 1_000_000);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3000; i++) q.addAfter(i, 1 + (i % 7));
+      expect(q.waitingLen()).toBe(3001);
+      clock.step(10);
+      expect(q.waitingLen()).toBe(1);
+      const got: number[] = [];
+      for (let r = q.tryGet(); r && !r.shutdown; r = q.tryGet()) got.push(r.item);
+      expect(got).toHaveLength(3000);
+      expect(new Set(got).size).toBe(3000);
+      for (const i of got) q.done(i);
+    }
+    q.addAfter(5, 1);
+    q.addAfter(5, 3); // later than the live entry: ignored
+    expect(q.waitingLen()).toBe(2);
+    clock.step(1);
+    expect([q.tryGet()?.item, q.tryGet()]).toEqual([5, undefined]);
+  });
 });
