@@ -1,7 +1,11 @@
 // A Queue with addAfter. Waiting items are grouped by the millisecond they become ready (timers
 // have millisecond resolution anyway; within one millisecond items keep the order they were added
 // in); a min-heap orders those distinct times and ONE timer waits for the earliest. Adding a
-// waiting item again can only move it earlier (client-go's rule).
+// waiting item again can only move it earlier (client-go's rule). Waiting entries live in slots of
+// parallel arrays (item, ready time), reused through a free list: no object per addAfter, and the
+// maps and buckets hold small integers only. An item that comes due stays in the item -> slot map
+// until the map is cleared (nothing waits) or outgrows the live entries: an entry counts only while
+// its slot still holds that item, which saves a map deletion per item.
 import type { ClockTimer } from '../wait/clock.js';
 import { NumberHeap } from './heap.js';
 import { type CounterMetric, globalMetricsProvider } from './metrics.js';
@@ -10,12 +14,8 @@ import { Queue, type QueueOptions } from './queue.js';
 /** The longest timer setTimeout honours (longer ones fire after 1 ms); longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface Waiting<T> {
-  item: T;
-  readyAt: number;
-  /** Superseded by an earlier add of the same item. */
-  dead: boolean;
-}
+/** Marks a slot whose entry was superseded by an earlier add of the same item. */
+const DEAD: unique symbol = Symbol('superseded');
 
 /**
  * A work queue whose items can be added after a delay.
@@ -26,10 +26,20 @@ interface Waiting<T> {
  */
 export class DelayingQueue<T> extends Queue<T> {
   private readonly times = new NumberHeap();
-  private readonly buckets = new Map<number, Waiting<T>[]>();
-  private readonly waiting = new Map<T, Waiting<T>>();
+  /** Ready millisecond -> slots, in add order. */
+  private readonly buckets = new Map<number, number[]>();
+  /** Item -> its latest slot (live only while the slot still holds the item). */
+  private readonly waiting = new Map<T, number>();
+  /** Live slots: items waiting. */
+  private live = 0;
+  private slotItem: Array<T | typeof DEAD | undefined> = [];
+  private slotReadyAt: number[] = [];
+  private freeSlots: number[] = [];
   private timer: ClockTimer | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /** The bucket the last addAfter used: consecutive adds mostly land in the same millisecond. */
+  private lastAt = Number.NaN;
+  private lastBucket: number[] | undefined;
   private readonly retries?: CounterMetric;
 
   constructor(options: QueueOptions = {}) {
@@ -47,27 +57,34 @@ export class DelayingQueue<T> extends Queue<T> {
       return;
     }
     const readyAt = this.clock.now() + ms;
-    const existing = this.waiting.get(item);
-    if (existing) {
-      if (readyAt >= existing.readyAt) return;
-      existing.dead = true;
+    const waiting = this.waiting;
+    const existing = waiting.get(item);
+    if (existing !== undefined && this.slotItem[existing] === item) {
+      if (readyAt >= this.slotReadyAt[existing]!) return;
+      this.slotItem[existing] = DEAD; // freed when its bucket comes due
+      this.live--;
     }
-    const w: Waiting<T> = { item, readyAt, dead: false };
-    this.waiting.set(item, w);
+    this.live++;
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotItem.length;
+    this.slotItem[slot] = item;
+    this.slotReadyAt[slot] = readyAt;
+    waiting.set(item, slot);
     const at = Math.ceil(readyAt);
-    let bucket = this.buckets.get(at);
-    if (!bucket) {
+    let bucket = at === this.lastAt ? this.lastBucket : this.buckets.get(at);
+    if (bucket === undefined) {
       bucket = [];
       this.buckets.set(at, bucket);
       this.times.push(at);
     }
-    bucket.push(w);
+    this.lastAt = at;
+    this.lastBucket = bucket;
+    bucket.push(slot);
     if (at < this.timerAt) this.arm(at);
   }
 
   /** Items waiting for their delay. */
   waitingLen(): number {
-    return this.waiting.size;
+    return this.live;
   }
 
   override shutDown(): void {
@@ -101,11 +118,30 @@ export class DelayingQueue<T> extends Queue<T> {
       this.times.pop();
       const bucket = this.buckets.get(at)!;
       this.buckets.delete(at);
-      for (const w of bucket) {
-        if (w.dead) continue;
-        this.waiting.delete(w.item);
-        this.add(w.item);
+      if (at === this.lastAt) {
+        this.lastAt = Number.NaN;
+        this.lastBucket = undefined;
       }
+      const slotItem = this.slotItem;
+      for (let i = 0; i < bucket.length; i++) {
+        const slot = bucket[i]!;
+        const item = slotItem[slot];
+        slotItem[slot] = undefined;
+        this.freeSlots.push(slot);
+        if (item === DEAD) continue;
+        this.live--;
+        this.add(item as T);
+      }
+    }
+    if (this.buckets.size === 0) {
+      // Nothing waits: drop the slots (they only grow while items wait) and the map.
+      this.slotItem = [];
+      this.slotReadyAt = [];
+      this.freeSlots = [];
+      this.waiting.clear();
+    } else if (this.waiting.size > 2 * this.live + 1024) {
+      // Entries of items that came due outnumber the live ones: drop them.
+      for (const [item, slot] of this.waiting) if (this.slotItem[slot] !== item) this.waiting.delete(item);
     }
     const next = this.times.peek();
     if (next !== undefined) this.arm(next);

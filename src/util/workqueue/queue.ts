@@ -1,6 +1,10 @@
 // The work queue with client-go's semantics: an item is queued at most once (dirty set), an item
 // being processed is never handed to a second worker (processing set), and an item added while it
 // is processed is queued again only when its worker calls done().
+// Cost per item: the dirty set is the only large hash table touched (one insert per add, one lookup
+// per duplicate add, one delete per get); the processing set holds only in-flight items, and done()
+// looks at the dirty set only while some in-flight item was added again. Without a metrics provider
+// (unnamed queue) no metrics work is done at all.
 import { type Clock, type ClockTimer, realClock } from '../wait/clock.js';
 import { Fifo } from '../ds/fifo.js';
 import {
@@ -37,6 +41,8 @@ export class Queue<T> {
   private readonly queue = new Fifo<T>();
   private readonly dirty = new Set<T>();
   private readonly processing = new Set<T>();
+  /** How many items are both dirty and processing (added again while in flight, not queued yet). */
+  private redirtied = 0;
   private readonly waiters = new Fifo<(r: GetResult<T>) => void>();
   private drainWaiters: Array<() => void> = [];
   private shutting = false;
@@ -75,18 +81,18 @@ export class Queue<T> {
 
   /** Queues an item unless it is queued already (or the queue is shutting down). */
   add(item: T): void {
-    if (this.shutting || this.dirty.has(item)) return;
-    if (this.metrics) {
-      this.metrics.adds.inc();
-      if (!this.metrics.addTimes.has(item)) {
-        this.metrics.addTimes.set(item, this.clock.now());
-        this.metrics.depth.inc();
-      }
+    if (this.shutting) return;
+    const dirty = this.dirty;
+    const size = dirty.size;
+    dirty.add(item); // one hash operation for both "is it queued?" and "queue it"
+    if (dirty.size === size) return;
+    if (this.metrics) this.metricsAdded(item);
+    if (this.processing.size > 0 && this.processing.has(item)) {
+      this.redirtied++;
+      return;
     }
-    this.dirty.add(item);
-    if (this.processing.has(item)) return;
     this.queue.push(item);
-    this.serve();
+    if (this.waiters.length > 0) this.serve();
   }
 
   /** Items waiting (not counting those being processed). */
@@ -104,20 +110,30 @@ export class Queue<T> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * `get()` without the wait: the next item (marked as being processed, as `get()` does) when one
+   * is queued, `{ shutdown: true }` once shut down and empty, else `undefined` (then `await get()`).
+   * Saves a Promise and a microtask per item when a worker drains a full queue. Never takes an item
+   * ahead of a waiting `get()`: those are served as soon as an item is queued.
+   *
+   * @example
+   * const { item, shutdown } = q.tryGet() ?? (await q.get());
+   */
+  tryGet(): GetResult<T> | undefined {
+    if (this.queue.length > 0) return { item: this.take(), shutdown: false };
+    if (this.shutting) return { item: undefined, shutdown: true };
+    return undefined;
+  }
+
   /** Marks an item as finished; if it was added meanwhile, it is queued again now. */
   done(item: T): void {
-    if (this.metrics) {
-      const start = this.metrics.processingStarts.get(item);
-      if (start !== undefined) {
-        this.metrics.workDuration.observe((this.clock.now() - start) / 1000);
-        this.metrics.processingStarts.delete(item);
-      }
-    }
-    this.processing.delete(item);
-    if (this.dirty.has(item)) {
+    if (this.metrics) this.metricsDone(item);
+    if (!this.processing.delete(item)) return; // not in flight: nothing to finish
+    if (this.redirtied > 0 && this.dirty.has(item)) {
+      this.redirtied--;
       this.queue.push(item);
-      this.serve();
-    } else if (this.processing.size === 0) {
+      if (this.waiters.length > 0) this.serve();
+    } else if (this.processing.size === 0 && this.drainWaiters.length > 0) {
       this.wakeDrainers();
     }
   }
@@ -164,18 +180,39 @@ export class Queue<T> {
 
   private take(): T {
     const item = this.queue.shift()!;
-    if (this.metrics) {
-      const added = this.metrics.addTimes.get(item);
-      if (added !== undefined) {
-        this.metrics.latency.observe((this.clock.now() - added) / 1000);
-        this.metrics.addTimes.delete(item);
-        this.metrics.depth.dec();
-      }
-      this.metrics.processingStarts.set(item, this.clock.now());
-    }
+    if (this.metrics) this.metricsTaken(item);
     this.processing.add(item);
     this.dirty.delete(item);
     return item;
+  }
+
+  private metricsAdded(item: T): void {
+    const m = this.metrics!;
+    m.adds.inc();
+    if (!m.addTimes.has(item)) {
+      m.addTimes.set(item, this.clock.now());
+      m.depth.inc();
+    }
+  }
+
+  private metricsTaken(item: T): void {
+    const m = this.metrics!;
+    const added = m.addTimes.get(item);
+    if (added !== undefined) {
+      m.latency.observe((this.clock.now() - added) / 1000);
+      m.addTimes.delete(item);
+      m.depth.dec();
+    }
+    m.processingStarts.set(item, this.clock.now());
+  }
+
+  private metricsDone(item: T): void {
+    const m = this.metrics!;
+    const start = m.processingStarts.get(item);
+    if (start !== undefined) {
+      m.workDuration.observe((this.clock.now() - start) / 1000);
+      m.processingStarts.delete(item);
+    }
   }
 
   private serve(): void {
