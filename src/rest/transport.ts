@@ -157,7 +157,27 @@ function gunzipBody(body: Readable): HttpResponse['body'] {
   return out;
 }
 
-/** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
+const writeStderr = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+/** Origins already warned about, per logger: the plain-HTTP warning is given once. */
+const warnedPlainHttp = new WeakMap<(line: string) => void, Set<string>>();
+
+/** Says once per logger and origin that credentials are withheld from a plain-HTTP server. */
+function warnPlainHttp(config: Config, origin: string): void {
+  const log = config.logger ?? writeStderr;
+  let seen = warnedPlainHttp.get(log);
+  if (!seen) warnedPlainHttp.set(log, (seen = new Set()));
+  if (seen.has(origin)) return;
+  seen.add(origin);
+  log(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
+}
+
+/**
+ * Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). The
+ * configured credentials (token, token file, basic auth, exec plugin) go only to https URLs: to a
+ * plain http:// server none are sent (as client-go's clientcmd), with one warning through the logger.
+ */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
   const fixedTls = config.execProvider ? undefined : tlsOptions(config.tls);
@@ -173,6 +193,9 @@ export function roundTripFor(config: Config): RoundTrip {
 
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
   const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
+  const hasCredentials = Boolean(
+    config.execProvider || tokenFile || config.bearerToken || config.username || config.password,
+  );
   // Credentials go on requests that have no Authorization header of their own (client-go's
   // auth round trippers). A token file wins over bearerToken, which stands in while the file
   // cannot be read; basic auth needs a username (the password may be empty).
@@ -180,7 +203,10 @@ export function roundTripFor(config: Config): RoundTrip {
     const headers: Record<string, string | string[]> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
     const ownAuth = hasHeader(req.headers, 'authorization');
     let tls = fixedTls;
-    if (config.execProvider) {
+    if (!ownAuth && req.url.protocol === 'http:' && hasCredentials) {
+      warnPlainHttp(config, req.url.origin);
+      tls ??= tlsOptions(config.tls);
+    } else if (config.execProvider) {
       const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
       if (creds.token && !ownAuth) headers.authorization = `Bearer ${creds.token}`;
       tls = tlsOptions(config.tls, creds);
@@ -232,7 +258,12 @@ export function roundTripFor(config: Config): RoundTrip {
 
   const inner: RoundTrip = async (req) => {
     const res = await send(req, false);
-    if (res.status === 401 && config.execProvider && !hasHeader(req.headers, 'authorization')) {
+    if (
+      res.status === 401 &&
+      config.execProvider &&
+      req.url.protocol !== 'http:' &&
+      !hasHeader(req.headers, 'authorization')
+    ) {
       // The plugin's credentials were rejected: run it again, and resend once if the body allows
       // (a stream is spent; its request fails and the next one uses the new credentials).
       if (req.body instanceof Readable) {
