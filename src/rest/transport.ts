@@ -166,8 +166,8 @@ const warnedPlainHttp = new WeakMap<(line: string) => void, Set<string>>();
 /** Says once per logger and origin that credentials are withheld from a plain-HTTP server. */
 function warnPlainHttp(config: Config, origin: string): void {
   const log = config.logger ?? writeStderr;
-  let seen = warnedPlainHttp.get(log);
-  if (!seen) warnedPlainHttp.set(log, (seen = new Set()));
+  const seen = warnedPlainHttp.get(log) ?? new Set<string>();
+  warnedPlainHttp.set(log, seen);
   if (seen.has(origin)) return;
   seen.add(origin);
   log(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
