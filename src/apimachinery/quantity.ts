@@ -90,7 +90,12 @@ export class Quantity {
     return this.add(Quantity.of(-other.mantissa, other.scale, other.format));
   }
 
-  /** Whether this is zero. */
+  /**
+   * Whether this is zero.
+   *
+   * @example
+   * parseQuantity('0Ki').isZero(); // true
+   */
   isZero(): boolean {
     return this.mantissa === 0n;
   }
@@ -118,12 +123,21 @@ export class Quantity {
   /**
    * The string the apiserver gives back for this quantity: the form as written when apimachinery
    * keeps it, else {@link Quantity.canonical}.
+   *
+   * @example
+   * parseQuantity('01').toString(); // '01'
+   * parseQuantity('1.0').toString(); // '1'
    */
   toString(): string {
     return this.written ?? this.canonical();
   }
 
-  /** The canonical form of the value and format (`1.500` gives `1500m`). */
+  /**
+   * The canonical form of the value and format.
+   *
+   * @example
+   * parseQuantity('1.500').canonical(); // '1500m'
+   */
   canonical(): string {
     if (this.mantissa === 0n) return '0';
     let format = this.format;
