@@ -18,7 +18,17 @@ const BINARY_SUFFIX = Object.fromEntries(Object.entries(BINARY).map(([s, n]) => 
 const pow10 = (n: number) => 10n ** BigInt(n);
 const abs = (v: bigint) => (v < 0n ? -v : v);
 const sign = (v: bigint) => (v < 0n ? -1 : v > 0n ? 1 : 0);
-const digitCount = (v: bigint) => abs(v).toString().length;
+/** Decimal digits of |v|, from the bit length (a decimal toString of a huge bigint is quadratic). */
+function digitCount(v: bigint): number {
+  const a = abs(v);
+  if (a < 10n ** 15n) return a.toString().length;
+  const hex = a.toString(16);
+  const bits = (hex.length - 1) * 4 + Number.parseInt(hex[0]!, 16).toString(2).length;
+  let d = Math.floor((bits - 1) * Math.LOG10E * Math.LN2) + 1;
+  while (d > 1 && a < pow10(d - 1)) d--;
+  while (a >= pow10(d)) d++;
+  return d;
+}
 /** Beyond this many decimal digits a value is no finite double: value() gives +-Infinity. */
 const MAX_DOUBLE_DIGITS = 310;
 
@@ -139,6 +149,13 @@ export class Quantity {
    * parseQuantity('1.500').canonical(); // '1500m'
    */
   canonical(): string {
+    this.canonicalForm ??= this.computeCanonical();
+    return this.canonicalForm;
+  }
+
+  private canonicalForm?: string;
+
+  private computeCanonical(): string {
     if (this.mantissa === 0n) return '0';
     let format = this.format;
     if (format === 'BinarySI') {
