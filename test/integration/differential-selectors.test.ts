@@ -195,10 +195,8 @@ const LABEL_EDGE_CASES = [
   'app=a b',
 ];
 
-const FIELD_NAMES = [
-  'metadata.name',
-  'metadata.name',
-  'metadata.namespace',
+const FIELD_NAMES = ['metadata.name', 'metadata.namespace'];
+const ODD_FIELD_NAMES = [
   ' metadata.name',
   'metadata.name ',
   'metadata.labels',
@@ -207,16 +205,21 @@ const FIELD_NAMES = [
   'Metadata.name',
   'metadata.name\\',
 ];
-const FIELD_OPS = ['=', '==', '!=', '=', '===', '!==', '=!', ''];
+const FIELD_OPS = ['=', '==', '!='];
+const ODD_FIELD_OPS = ['===', '!==', '=!', ''];
 
 function randomFieldSelector(r: Random, names: string[], ns: string): string {
   if (r.chance(0.04)) return r.pick(['', ' ', '  ', ',', ',,', '\t']);
   const value = () =>
-    r.chance(0.7)
+    r.chance(0.8)
       ? r.pick([...names, ns])
       : r.pick(['', 'nope', 'cm\\-1', 'x\\', 'a\\,b', 'a\\=b', 'a\\\\b', 'a=b', ' cm-001', 'cm-001 ', 'a,b', 'é']);
-  const n = 1 + r.int(3);
-  const terms = Array.from({ length: n }, () => `${r.pick(FIELD_NAMES)}${r.pick(FIELD_OPS)}${value()}`);
+  const n = 1 + r.int(2);
+  const terms = Array.from(
+    { length: n },
+    () =>
+      `${r.chance(0.8) ? r.pick(FIELD_NAMES) : r.pick(ODD_FIELD_NAMES)}${r.chance(0.85) ? r.pick(FIELD_OPS) : r.pick(ODD_FIELD_OPS)}${value()}`,
+  );
   let s = terms.join(r.pick([',', ',', ',', ',,', ', ']));
   if (r.chance(0.1)) s = `,${s}`;
   if (r.chance(0.1)) s = `${s},`;

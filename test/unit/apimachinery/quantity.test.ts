@@ -72,9 +72,9 @@ describe('Quantity', () => {
     // The server drops the exponent of decimal values from 1e21 up (prints `1`); we keep it.
     ['1000E', '1000E', '1000E'],
     ['1e21', '1e21', '1e21'],
-    // Surrounding whitespace, as JSON decoding trims it (Go's strings.TrimSpace).
+    // Surrounding spaces, as the server trims them in JSON (Go's strings.TrimSpace on the raw text).
     [' 1 ', '1', '1'],
-    ['\t2Ki\n', '2Ki', '2Ki'],
+    ['  2Ki\u3000', '2Ki', '2Ki'],
     ['\u00a03\u00a0', '3', '3'],
   ])('%j comes back as %j (canonical %j)', (input, back, canonical) => {
     const q = parseQuantity(input);
@@ -116,6 +116,12 @@ describe('Quantity', () => {
     expect(parseQuantity('1.500').add(parseQuantity('0')).toString()).toBe('1500m');
     expect(parseQuantity('0').add(parseQuantity('1Ki')).format).toBe('BinarySI');
     expect(parseQuantity('0').sub(parseQuantity('2Ki')).toString()).toBe('-2Ki');
+    // Rounding up to a scale, as the server does to container resources (milli).
+    expect(parseQuantity('1.0001').roundUp(-3).toString()).toBe('1001m');
+    expect(parseQuantity('-1.0001').roundUp(-3).toString()).toBe('-1001m');
+    expect(parseQuantity('558909.795e-9').roundUp(-3).toString()).toBe('1e-3');
+    expect(parseQuantity('1.500').roundUp(-3).toString()).toBe('1.500');
+    expect(parseQuantity('1.5Ki').roundUp(0).toString()).toBe('1536');
   });
 
   it.each([
@@ -133,6 +139,12 @@ describe('Quantity', () => {
     '1e3.5',
     '1Ki3',
     '\ufeff1',
+    // In JSON these are escapes (\t, \n), which the server does not trim.
+    '\t1',
+    '1\n',
+    '\r1',
+    '\u000b1',
+    '1\u000c',
     '1e2147483648',
     // The server reads these as 0; we refuse a quantity without digits.
     '.',
