@@ -188,7 +188,7 @@ describe('differential: quantities against kube-apiserver', () => {
       for (let i = 0; i < idx.length; i += size) batches.push(idx.slice(i, i + size));
     }
     const judged: string[] = new Array(inputs.length);
-    await mapLimit(batches, 6, async (batch) => {
+    await mapLimit(batches, 10, async (batch) => {
       const answers = await serverAnswers(batch.map((i) => inputs[i]!));
       batch.forEach((i, k) => {
         judged[i] = answers[k]!;
