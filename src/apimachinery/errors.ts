@@ -142,7 +142,12 @@ export function genericStatusError(
   });
 }
 
-/** The Status reason of an error ('' when it is not a StatusError). */
+/**
+ * The Status reason of an error ('' when it is not a StatusError).
+ *
+ * @example
+ * reasonForError(err) === StatusReason.AlreadyExists;
+ */
 export function reasonForError(err: unknown): string {
   return err instanceof StatusError ? err.reason : '';
 }
@@ -151,51 +156,160 @@ function codeOf(err: unknown): number {
   return err instanceof StatusError ? err.code : 0;
 }
 
-function is(reason: string, code: number) {
-  return (err: unknown): boolean => {
+/**
+ * A predicate over any caught value: a type guard that narrows it to a {@link StatusError} when
+ * true. A value already typed StatusError gets a plain boolean instead, so the false branch keeps
+ * it a StatusError (a guard would narrow it to `never` there).
+ *
+ * @example
+ * try { await cs.coreV1.pods('default').get('web'); } catch (err) {
+ *   if (isNotFound(err)) console.log(err.status.message); // err: StatusError here
+ *   else throw err;
+ * }
+ */
+export interface StatusErrorPredicate {
+  (err: StatusError): boolean;
+  (err: unknown): err is StatusError;
+}
+
+function is(reason: string, code: number): StatusErrorPredicate {
+  return (err: unknown): err is StatusError => {
     if (!(err instanceof StatusError)) return false;
     const r = err.reason;
     return r === reason || (!knownReasons.has(r) && err.code === code);
   };
 }
 
-/** True for 404 / NotFound. @example if (isNotFound(err)) return; */
+/**
+ * True for 404 / NotFound. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isNotFound(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isNotFound = is(StatusReason.NotFound, 404);
-/** True for AlreadyExists (a create of an existing name). */
-export const isAlreadyExists = (err: unknown): boolean => reasonForError(err) === StatusReason.AlreadyExists;
-/** True for 409 / Conflict (a stale resourceVersion). */
+/**
+ * True for AlreadyExists (a create of an existing name). Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isAlreadyExists(err)) console.log(err.code, err.reason, err.status.message);
+ */
+export const isAlreadyExists: StatusErrorPredicate = (err: unknown): err is StatusError =>
+  reasonForError(err) === StatusReason.AlreadyExists;
+/**
+ * True for 409 / Conflict (a stale resourceVersion). Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isConflict(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isConflict = is(StatusReason.Conflict, 409);
-/** True for 422 / Invalid. */
+/**
+ * True for 422 / Invalid. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isInvalid(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isInvalid = is(StatusReason.Invalid, 422);
-/** True for 410 / Gone. */
+/**
+ * True for 410 / Gone. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isGone(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isGone = is(StatusReason.Gone, 410);
-/** True for reason Expired (e.g. a too old resourceVersion). */
-export const isResourceExpired = (err: unknown): boolean => reasonForError(err) === StatusReason.Expired;
-/** True for 403 / Forbidden. */
+/**
+ * True for reason Expired (e.g. a too old resourceVersion). Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isResourceExpired(err)) console.log(err.code, err.reason, err.status.message);
+ */
+export const isResourceExpired: StatusErrorPredicate = (err: unknown): err is StatusError =>
+  reasonForError(err) === StatusReason.Expired;
+/**
+ * True for 403 / Forbidden. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isForbidden(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isForbidden = is(StatusReason.Forbidden, 403);
-/** True for 401 / Unauthorized. */
+/**
+ * True for 401 / Unauthorized. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isUnauthorized(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isUnauthorized = is(StatusReason.Unauthorized, 401);
-/** True for 400 / BadRequest. */
+/**
+ * True for 400 / BadRequest. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isBadRequest(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isBadRequest = is(StatusReason.BadRequest, 400);
-/** True for 405 / MethodNotAllowed. */
+/**
+ * True for 405 / MethodNotAllowed. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isMethodNotSupported(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isMethodNotSupported = is(StatusReason.MethodNotAllowed, 405);
-/** True for 406 / NotAcceptable. */
+/**
+ * True for 406 / NotAcceptable. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isNotAcceptable(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isNotAcceptable = is(StatusReason.NotAcceptable, 406);
-/** True for 415 / UnsupportedMediaType. */
+/**
+ * True for 415 / UnsupportedMediaType. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isUnsupportedMediaType(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isUnsupportedMediaType = is(StatusReason.UnsupportedMediaType, 415);
-/** True for reason RequestEntityTooLarge or HTTP 413 (whatever the reason, as client-go). */
-export const isRequestEntityTooLarge = (err: unknown): boolean =>
+/**
+ * True for reason RequestEntityTooLarge or HTTP 413 (whatever the reason, as client-go). Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isRequestEntityTooLarge(err)) console.log(err.code, err.reason, err.status.message);
+ */
+export const isRequestEntityTooLarge: StatusErrorPredicate = (err: unknown): err is StatusError =>
   reasonForError(err) === StatusReason.RequestEntityTooLarge || codeOf(err) === 413;
-/** True for 500 / InternalError. */
+/**
+ * True for 500 / InternalError. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isInternalError(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isInternalError = is(StatusReason.InternalError, 500);
-/** True for 503 / ServiceUnavailable. */
+/**
+ * True for 503 / ServiceUnavailable. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isServiceUnavailable(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isServiceUnavailable = is(StatusReason.ServiceUnavailable, 503);
-/** True for 504 / Timeout. */
+/**
+ * True for 504 / Timeout. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isTimeout(err)) console.log(err.code, err.reason, err.status.message);
+ */
 export const isTimeout = is(StatusReason.Timeout, 504);
-/** True for reason ServerTimeout. */
-export const isServerTimeout = (err: unknown): boolean => reasonForError(err) === StatusReason.ServerTimeout;
-/** True for reason TooManyRequests or HTTP 429 (whatever the reason, as client-go). */
-export const isTooManyRequests = (err: unknown): boolean =>
+/**
+ * True for reason ServerTimeout. Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isServerTimeout(err)) console.log(err.code, err.reason, err.status.message);
+ */
+export const isServerTimeout: StatusErrorPredicate = (err: unknown): err is StatusError =>
+  reasonForError(err) === StatusReason.ServerTimeout;
+/**
+ * True for reason TooManyRequests or HTTP 429 (whatever the reason, as client-go). Narrows `err` to a StatusError when true.
+ *
+ * @example
+ * if (isTooManyRequests(err)) console.log(err.code, err.reason, err.status.message);
+ */
+export const isTooManyRequests: StatusErrorPredicate = (err: unknown): err is StatusError =>
   reasonForError(err) === StatusReason.TooManyRequests || codeOf(err) === 429;
 
 /**
@@ -204,6 +318,8 @@ export const isTooManyRequests = (err: unknown): boolean =>
  * @example
  * if (hasStatusCause(err, 'NamespaceTerminating')) return; // the namespace is going away
  */
+export function hasStatusCause(err: StatusError, causeType: string): boolean;
+export function hasStatusCause(err: unknown, causeType: string): err is StatusError;
 export function hasStatusCause(err: unknown, causeType: string): boolean {
   return err instanceof StatusError && (err.status.details?.causes ?? []).some((c) => c.reason === causeType);
 }

@@ -1,13 +1,18 @@
 // The `kube-client` command: `envtest up` (or `start`) starts a local control plane for people to poke
 // at with kubectl. Every path ends with a clear message: what is up, what stopped, or what is wrong.
 import { type ControlPlane, startControlPlane } from '../envtest/index.js';
+import { guardWithReaper, watchLaunchers } from './lifetime.js';
 
 const HELP = `Usage: kube-client <command>
 
 Commands:
-  envtest up [--no-watch-cache]   Start a local etcd + kube-apiserver (v1.20.2) and keep it up until Ctrl-C.
+  envtest up [--node] [--no-watch-cache]
+                                  Start a local etcd + kube-apiserver (v1.20.2) and keep it up until Ctrl-C.
+                                  --node also starts a real node (containerd, kubelet, kube-scheduler,
+                                  kube-controller-manager) so that Pods run (needs root, Linux, cgroup v1).
                                   Prints the kubeconfig path to use with kubectl.
-  start [--no-watch-cache]        Same as envtest up.
+  start [--node] [--no-watch-cache]
+                                  Same as envtest up.
   help, --help, -h                Show this help.
 `;
 
@@ -20,29 +25,52 @@ function usageError(problem: string): number {
 }
 
 /** Parses the options of `envtest up` and `start`; returns them or a one-line problem. */
-function parseUpArgs(command: string, args: string[]): { watchCache: boolean } | { problem: string } {
+function parseUpArgs(command: string, args: string[]): { watchCache: boolean; node: boolean } | { problem: string } {
   let watchCache = true;
+  let node = false;
   for (const arg of args) {
     if (arg === '--no-watch-cache') {
       watchCache = false;
       continue;
     }
+    if (arg === '--node') {
+      node = true;
+      continue;
+    }
     const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
-    if (name === '--no-watch-cache') return { problem: '--no-watch-cache takes no value' };
+    if (name === '--no-watch-cache' || name === '--node') return { problem: `${name} takes no value` };
     return {
       problem: arg.startsWith('-')
         ? `unknown option "${name}" for "${command}"`
         : `unexpected argument "${arg}" after "${command}"`,
     };
   }
-  return { watchCache };
+  return { watchCache, node };
 }
 
-function waitForSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+/**
+ * Resolves with the reason to stop: Ctrl-C, SIGTERM, a hang-up (the terminal closed), or the
+ * process that launched the CLI being gone (e.g. `npm exec` killed). `dispose` removes the
+ * listeners and the watch.
+ */
+function waitForStop(): { reason: Promise<string>; dispose: () => void } {
+  let dispose = () => {};
+  const reason = new Promise<string>((resolve) => {
+    const onInt = () => resolve('SIGINT received');
+    const onTerm = () => resolve('SIGTERM received');
+    const onHup = () => resolve('SIGHUP received (the terminal closed)');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    process.once('SIGHUP', onHup);
+    const unwatch = watchLaunchers((who) => resolve(`${who}, which started kube-client, exited`));
+    dispose = () => {
+      unwatch();
+      process.removeListener('SIGINT', onInt);
+      process.removeListener('SIGTERM', onTerm);
+      process.removeListener('SIGHUP', onHup);
+    };
   });
+  return { reason, dispose };
 }
 
 function describe(cp: ControlPlane): string {
@@ -55,14 +83,26 @@ function describe(cp: ControlPlane): string {
     `  contexts:    ${s.contexts.admin} (admin, token, current) | ${s.contexts.adminCert} (admin, client cert) | ${s.contexts.user} (unprivileged)`,
     `  etcd:        ${s.etcdUrl}`,
     `  logs:        ${s.apiserverLog}`,
+    ...(cp.node
+      ? [
+          `  node:        ${cp.node.name} (Ready; pods in ${cp.node.podSubnet}, kubelet log ${cp.node.logs.kubelet})`,
+          `  images:      ${cp.node.images.busybox}, ${cp.node.images.pause} (use imagePullPolicy: Never)`,
+        ]
+      : []),
     '',
     'Try it:',
     `  export KUBECONFIG=${cp.kubeconfigPath}`,
     '  kubectl get namespaces',
+    ...(cp.node
+      ? [
+          `  kubectl run hello --image=${cp.node.images.busybox} --image-pull-policy=Never --restart=Never -- sh -c 'echo hello from a pod'`,
+          '  kubectl logs hello    # once it has run',
+        ]
+      : []),
     '  kubectl create configmap hello --from-literal=greeting=hi && kubectl get configmap hello -o yaml',
     `  kubectl --context ${s.contexts.user} get secrets -A    # forbidden: the unprivileged user`,
     '',
-    'Press Ctrl-C to stop it (etcd and kube-apiserver are stopped and their temp dirs removed).',
+    `Press Ctrl-C to stop it (${cp.node ? 'the node, its containers, ' : ''}etcd and kube-apiserver are stopped and their temp dirs removed, as when the terminal, npm or kube-client is killed).`,
     '',
   ].join('\n');
 }
@@ -72,12 +112,22 @@ async function up(command: string, args: string[]): Promise<number> {
   if ('problem' in parsed) return usageError(parsed.problem);
   const cp = await startControlPlane({
     watchCache: parsed.watchCache,
+    node: parsed.node,
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(describe(cp));
-  const signal = await waitForSignal();
-  process.stderr.write(`\n${signal} received: stopping the control plane...\n`);
-  await cp.stop();
+  // From here on no way of ending the CLI leaves the servers running: signals and a launcher that
+  // went away stop them here; a reaper stops them if this process is killed outright.
+  const reaper = guardWithReaper(cp);
+  const stop = waitForStop();
+  try {
+    process.stdout.write(describe(cp));
+    const reason = await stop.reason;
+    process.stderr.write(`\n${reason}: stopping the control plane...\n`);
+    await cp.stop();
+  } finally {
+    stop.dispose();
+    reaper?.stop();
+  }
   process.stderr.write('Control plane stopped; temp dirs removed.\n');
   return 0;
 }

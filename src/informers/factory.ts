@@ -63,6 +63,20 @@ export type FactoryGroupVersions = {
 };
 
 /**
+ * True when every informer in a {@link SharedInformerFactory.waitForCacheSync} result synced (and
+ * for an empty map, as nothing was left to wait for).
+ *
+ * @example
+ * factory.start(signal);
+ * const synced = await factory.waitForCacheSync(signal).then(allSynced);
+ * if (!synced) return; // aborted before the caches filled
+ */
+export function allSynced(results: ReadonlyMap<string, boolean>): boolean {
+  for (const synced of results.values()) if (!synced) return false;
+  return true;
+}
+
+/**
  * client-go's SharedInformerFactory.
  *
  * @example
@@ -70,7 +84,7 @@ export type FactoryGroupVersions = {
  * const pods = factory.coreV1.pods;
  * pods.informer().addEventHandler({ onAdd: (p) => queue.add(metaNamespaceKeyFunc(p)) });
  * factory.start(signal);
- * await factory.waitForCacheSync(signal);
+ * if (!allSynced(await factory.waitForCacheSync(signal))) return;
  * pods.lister().namespace('default').list('app=web');
  */
 export class SharedInformerFactory {
@@ -177,7 +191,15 @@ export class SharedInformerFactory {
     }
   }
 
-  /** Waits until every started informer has synced; resolves a map of resource -> synced. */
+  /**
+   * Waits until every started informer has synced (or the signal aborted) and resolves a Map of
+   * informer key (`group/version/resource`) to whether it synced, as client-go's factory does.
+   * A Map is always truthy: `if (!(await factory.waitForCacheSync(signal)))` never fires. Pass the
+   * result to {@link allSynced} for one boolean.
+   *
+   * @example
+   * if (!allSynced(await factory.waitForCacheSync(signal))) throw new Error('caches did not sync');
+   */
   async waitForCacheSync(signal?: AbortSignal): Promise<Map<string, boolean>> {
     const out = new Map<string, boolean>();
     for (const key of this.started) {
@@ -190,7 +212,12 @@ export class SharedInformerFactory {
 
   /**
    * Marks the factory as shutting down (later {@link start} calls start nothing) and resolves once
-   * every started informer has stopped (after the start signal aborted).
+   * every started informer has stopped. It does not stop them itself: abort the signal given to
+   * {@link start} first, as client-go's Shutdown waits for the stop channel.
+   *
+   * @example
+   * ac.abort();
+   * await factory.shutdown(); // every informer's run() has returned
    */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;

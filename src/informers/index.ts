@@ -1,5 +1,6 @@
 // kube-client/informers: layer 4. The SharedInformerFactory with typed access per resource.
 export {
+  allSynced,
   type FactoryGroupVersions,
   type GroupVersionInformers,
   type InformerAccess,

@@ -37,6 +37,9 @@ export class NamespaceLister<T extends KubeObject> {
   /**
    * Objects of the namespace matching the selector (a Selector or its text); namespace '' means all
    * namespaces. Without a namespace index the whole cache is scanned (as client-go's ListAllByNamespace).
+   *
+   * @example
+   * lister.namespace('default').list('app=web');
    */
   list(selector?: Selector | string): T[] {
     const sel = toSelector(selector);
@@ -49,11 +52,30 @@ export class NamespaceLister<T extends KubeObject> {
     return objs.filter((o) => sel.matches(o.metadata?.labels));
   }
 
-  /** The object by name; throws a NotFound StatusError when it is not cached. */
+  /**
+   * The object by name. As client-go's listers, it throws a NotFound StatusError when the object is
+   * not cached (it was deleted, or never existed): a handler that expects `undefined` here would
+   * fail, and requeue, every deleted object forever. Catch it with `isNotFound`, or use
+   * {@link tryGet}.
+   *
+   * @example
+   * try { lister.namespace('default').get('web'); } catch (err) { if (isNotFound(err)) return; throw err; }
+   */
   get(name: string): T {
     const obj = this.indexer.getByKey(`${this.ns}/${name}`);
     if (obj === undefined) throw notFound(this.resource, name);
     return obj;
+  }
+
+  /**
+   * The object by name, or `undefined` when it is not cached: the TypeScript form of {@link get}.
+   *
+   * @example
+   * const foo = lister.namespace('default').tryGet('web');
+   * if (foo === undefined) return; // deleted: nothing to do
+   */
+  tryGet(name: string): T | undefined {
+    return this.indexer.getByKey(`${this.ns}/${name}`);
   }
 }
 
@@ -71,20 +93,46 @@ export class Lister<T extends KubeObject> {
     readonly resource: string,
   ) {}
 
-  /** All objects matching the selector. */
+  /**
+   * All objects matching the selector (a Selector or its text), across namespaces.
+   *
+   * @example
+   * lister.list('app=web').length;
+   */
   list(selector?: Selector | string): T[] {
     const sel = toSelector(selector);
     return this.indexer.list().filter((o) => sel.matches(o.metadata?.labels));
   }
 
-  /** A cluster-scoped object by name; throws a NotFound StatusError when it is not cached. */
+  /**
+   * A cluster-scoped object by name. As client-go's listers, it throws a NotFound StatusError when
+   * the object is not cached; use {@link tryGet} for `undefined` instead.
+   *
+   * @example
+   * try { lister.get('node-1'); } catch (err) { if (isNotFound(err)) return; throw err; }
+   */
   get(name: string): T {
     const obj = this.indexer.getByKey(name);
     if (obj === undefined) throw notFound(this.resource, name);
     return obj;
   }
 
-  /** The objects of one namespace. */
+  /**
+   * A cluster-scoped object by name, or `undefined` when it is not cached.
+   *
+   * @example
+   * const node = nodeLister.tryGet('node-1'); // undefined once deleted
+   */
+  tryGet(name: string): T | undefined {
+    return this.indexer.getByKey(name);
+  }
+
+  /**
+   * The objects of one namespace ('' for all namespaces).
+   *
+   * @example
+   * lister.namespace('default').list();
+   */
   namespace(ns: string): NamespaceLister<T> {
     return new NamespaceLister(this.indexer, this.resource, ns);
   }

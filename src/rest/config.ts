@@ -69,6 +69,11 @@ export interface Config {
    * Overall time limit of each request in milliseconds, counted once the client-side rate limiter
    * has let it go (0 or unset: none; watches excepted).
    */
+  timeoutMs?: number;
+  /**
+   * @deprecated Use `timeoutMs` (same value, in ms); this alias goes away in the next minor version.
+   * When set, it wins over `timeoutMs`.
+   */
   timeout?: number;
   /** Requests per second (default 5, also when 0 as in client-go); negative disables rate limiting. */
   qps?: number;

@@ -48,7 +48,7 @@ export class RESTClient {
       rateLimiter: this.rateLimiter,
       warningHandler: config.warningHandler ?? defaultWarningHandler(),
       maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
-      timeout: config.timeout,
+      timeout: config.timeout ?? config.timeoutMs,
       contentType: config.contentType ?? 'application/json',
       accept: config.acceptContentTypes ?? 'application/json',
       urlBackoff: config.urlBackoff ?? noURLBackoff,

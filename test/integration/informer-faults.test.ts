@@ -2,9 +2,11 @@
 // etcd and compaction yields 410 Gone): 1,000-object sync, resync, label-filtered informers, relist
 // after compaction, recovery from a kube-apiserver restart and from cut streams. After each fault
 // the cache equals a fresh list from the server, object for object.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+//
+// Each test starts from a known state (the server answers through the proxy) and leaves it whatever
+// happens: the proxy up with no connection left, every informer the test ran stopped, kube-apiserver
+// restarts awaited and the server answering. Compaction goes through etcd's v3 JSON gateway.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
 import { Clientset } from '../../src/kubernetes/index.js';
 import {
@@ -15,8 +17,9 @@ import {
 } from '../../src/tools/cache/index.js';
 import { parallelizeUntil } from '../../src/util/workqueue/index.js';
 import { type CuttingProxy, startCuttingProxy } from '../support/cutting-proxy.js';
+import { compactEtcdNow } from '../support/etcd-gateway.js';
+import { ensureApiserver, waitForAnswer } from '../support/known-state.js';
 
-const run = promisify(execFile);
 const until = async (cond: () => boolean | Promise<boolean>, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!(await cond())) {
@@ -50,6 +53,44 @@ describe('informer faults (own control plane, watch cache off)', () => {
     await cp?.stop();
   });
 
+  // What a test started and must not outlive it: informer runs and kube-apiserver restarts.
+  const runs: Array<{ ac: AbortController; done: Promise<void> }> = [];
+  const restarts = new Set<Promise<void>>();
+  const run = (informer: { run(signal: AbortSignal): Promise<void> }) => {
+    const ac = new AbortController();
+    const entry = { ac, done: informer.run(ac.signal) };
+    runs.push(entry);
+    return entry;
+  };
+  const restartApiserver = (options: { downMs?: number; kill?: boolean }) => {
+    const p = cp.restartApiserver(options);
+    restarts.add(p);
+    void p.then(
+      () => restarts.delete(p),
+      () => restarts.delete(p),
+    );
+    return p;
+  };
+  const bounded = (p: Promise<unknown>, ms: number) =>
+    Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms))]);
+
+  beforeEach(async () => {
+    await waitForAnswer(
+      'kube-apiserver through the cutting proxy',
+      { url: `${proxy.url}/api/v1/namespaces/${ns}`, token: cp.server.adminToken, caData: cp.server.caData },
+      30_000,
+    );
+  }, 60_000);
+
+  afterEach(async () => {
+    proxy.reset();
+    const mine = runs.splice(0);
+    for (const r of mine) r.ac.abort();
+    await bounded(Promise.allSettled(mine.map((r) => r.done)), 10_000);
+    await bounded(Promise.allSettled([...restarts]), 150_000);
+    await ensureApiserver(cp);
+  }, 300_000);
+
   const serverState = async (labelSelector?: string) => {
     const list = await direct.coreV1.configMaps(ns).list({ labelSelector });
     return new Map(list.items.map((c) => [`${ns}/${c.metadata?.name}`, c.metadata?.resourceVersion]));
@@ -78,11 +119,10 @@ describe('informer faults (own control plane, watch cache off)', () => {
     );
     let resyncs = 0;
     all.addEventHandler({ onUpdate: (o, n) => void (o === n && resyncs++) }, 1000);
-    const ac = new AbortController();
-    const runs = [all.run(ac.signal), half.run(ac.signal)];
+    const [a, h] = [run(all), run(half)];
     expect(
       await waitForCacheSync(
-        ac.signal,
+        a.ac.signal,
         () => all.hasSynced(),
         () => half.hasSynced(),
       ),
@@ -90,8 +130,9 @@ describe('informer faults (own control plane, watch cache off)', () => {
     expect(all.getIndexer().listKeys()).toHaveLength(1000);
     expect(half.getIndexer().listKeys()).toHaveLength(500);
     await until(() => resyncs >= 1000, 10_000);
-    ac.abort();
-    await Promise.all(runs);
+    a.ac.abort();
+    h.ac.abort();
+    await Promise.all([a.done, h.done]);
   }, 60_000);
 
   it('relists after an etcd compaction makes its resourceVersion gone (410), delivering missed deletes', async () => {
@@ -102,21 +143,17 @@ describe('informer faults (own control plane, watch cache off)', () => {
     informer.addEventHandler({
       onDelete: (o) => void (o instanceof DeletedFinalStateUnknown && tombstones.push(o.key)),
     });
-    const ac = new AbortController();
-    const done = informer.run(ac.signal);
+    const { ac, done } = run(informer);
     await waitForCacheSync(ac.signal, () => informer.hasSynced());
-    proxy.setDown(true);
-    proxy.cutAll();
-    for (let i = 0; i < 5; i++) await direct.coreV1.configMaps(ns).delete(`cm-${i}`);
-    await direct.coreV1.configMaps(ns).create({ metadata: { name: 'during-outage' } });
-    const env = { ...process.env, ETCDCTL_API: '3' };
-    const { stdout } = await run('etcdctl', ['--endpoints', cp.server.etcdUrl, 'endpoint', 'status', '-w', 'json'], {
-      env,
-    });
-    const revision = (JSON.parse(stdout) as Array<{ Status: { header: { revision: number } } }>)[0]!.Status.header
-      .revision;
-    await run('etcdctl', ['--endpoints', cp.server.etcdUrl, 'compact', String(revision)], { env });
-    proxy.setDown(false);
+    try {
+      proxy.setDown(true);
+      proxy.cutAll();
+      for (let i = 0; i < 5; i++) await direct.coreV1.configMaps(ns).delete(`cm-${i}`);
+      await direct.coreV1.configMaps(ns).create({ metadata: { name: 'during-outage' } });
+      await compactEtcdNow(cp.server.etcdUrl);
+    } finally {
+      proxy.setDown(false);
+    }
     await converged(informer);
     expect(tombstones.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `${ns}/cm-${i}`).sort());
     ac.abort();
@@ -127,10 +164,9 @@ describe('informer faults (own control plane, watch cache off)', () => {
     const informer = new SharedIndexInformer(listWatchFromResource(viaProxy.coreV1.configMaps(ns)), {
       reflector: { backoffManager: { backoff: () => 200 }, watchErrorHandler: () => {} },
     });
-    const ac = new AbortController();
-    const done = informer.run(ac.signal);
+    const { ac, done } = run(informer);
     await waitForCacheSync(ac.signal, () => informer.hasSynced());
-    await cp.restartApiserver({ downMs: 1000 });
+    await restartApiserver({ downMs: 1000 });
     for (let i = 10; i < 20; i++)
       await direct.coreV1
         .configMaps(ns)

@@ -1,5 +1,5 @@
 // Leader election on a real Lease: three candidates in one process, exactly one leader at any time
-// over many renew periods, failover within leaseDuration + two jittered retry pauses (plus slack)
+// over many renew periods, failover within leaseDurationMs + two jittered retry pauses (plus slack)
 // after the leader stops without releasing, and handover within one pause with releaseOnCancel.
 import { describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
@@ -7,15 +7,15 @@ import { Clientset } from '../../src/kubernetes/index.js';
 import { JITTER_FACTOR, LeaderElector, LeaseLock } from '../../src/tools/leaderelection/index.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
 
-const timings = { leaseDuration: 2000, renewDeadline: 1500, retryPeriod: 400 };
-/** The longest jittered pause between two tries of a candidate: retryPeriod × (1 + 1.2). */
-const longestPause = timings.retryPeriod * (1 + JITTER_FACTOR);
+const timings = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 400 };
+/** The longest jittered pause between two tries of a candidate: retryPeriodMs × (1 + 1.2). */
+const longestPause = timings.retryPeriodMs * (1 + JITTER_FACTOR);
 /**
  * Failover after a leader stops without releasing, at worst: a candidate sees the last renew up to
  * one pause after it happened, waits out the lease from then, and notices at its next try; plus 1 s
  * for requests on a busy machine.
  */
-const failoverBound = timings.leaseDuration + 2 * longestPause + 1000;
+const failoverBound = timings.leaseDurationMs + 2 * longestPause + 1000;
 
 async function election(name: string, releaseOnCancel: boolean) {
   const ns = await createTestNamespace('election');

@@ -1,10 +1,8 @@
 // The REST layer against the real apiserver: auth from the envtest kubeconfig (token, client
 // certificate), typed errors, CRUD with every patch type, watches, impersonation.
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   isAlreadyExists,
@@ -23,6 +21,7 @@ import type { KubeObject } from '../../src/apimachinery/meta.js';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
 import { type Config, restClientFor, TransportError, unversionedRESTClientFor } from '../../src/rest/index.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
+import { compactEtcdNow } from '../support/etcd-gateway.js';
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
@@ -283,14 +282,7 @@ describe('REST client against kube-apiserver', () => {
       .resource('configmaps')
       .body({ metadata: { name: 'compact-bump' } })
       .do();
-    const run = promisify(execFile);
-    const env = { ...process.env, ETCDCTL_API: '3' };
-    const { stdout } = await run('etcdctl', ['--endpoints', controlPlane.etcdUrl, 'endpoint', 'status', '-w', 'json'], {
-      env,
-    });
-    const revision = (JSON.parse(stdout) as Array<{ Status: { header: { revision: number } } }>)[0]!.Status.header
-      .revision;
-    await run('etcdctl', ['--endpoints', controlPlane.etcdUrl, 'compact', String(revision)], { env });
+    await compactEtcdNow(controlPlane.etcdUrl);
     const err = await rc
       .get()
       .namespace(ns)

@@ -10,6 +10,10 @@ export interface CuttingProxy {
   cutAll(): void;
   /** While down, new connections are closed at once. */
   setDown(down: boolean): void;
+  /** Back to the known state whatever a test did: up, and every open connection closed. */
+  reset(): void;
+  /** Whether new connections are refused now. */
+  readonly down: boolean;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,13 @@ export async function startCuttingProxy(port: number): Promise<CuttingProxy> {
     },
     setDown: (d) => {
       down = d;
+    },
+    reset: () => {
+      down = false;
+      for (const s of sockets) s.destroy();
+    },
+    get down() {
+      return down;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -21,6 +21,13 @@ export interface FaultProxy {
   stall(ms: number): Promise<void>;
   /** 'down' refuses connections; 'status429' / 'status500' answer every request with that status. */
   setMode(mode: ProxyMode): void;
+  /**
+   * Back to the known state whatever was injected: mode `pass`, a running stall released at once
+   * (its `stall()` promise resolves), pending mid-event cuts dropped, every open connection closed.
+   */
+  reset(): void;
+  /** What the proxy is doing now (for checks that a fault left nothing behind). */
+  state(): ProxyState;
   /** Counters of injected faults. */
   stats: ProxyStats;
   close(): Promise<void>;
@@ -41,6 +48,16 @@ export interface ProxyStats {
   stalledRequests: number;
 }
 
+/** A snapshot of the proxy's state. */
+export interface ProxyState {
+  mode: ProxyMode;
+  stalled: boolean;
+  /** Client connections open now. */
+  connections: number;
+  /** Responses being streamed now (watches and others). */
+  streams: number;
+}
+
 interface Flow {
   watch: boolean;
   cutNext: boolean;
@@ -58,6 +75,7 @@ export async function startFaultProxy(upstreamPort: number, caData: string | Buf
   const flows = new Set<Flow>();
   let mode: ProxyMode = 'pass';
   let stalled: Promise<void> | undefined;
+  let endStall: (() => void) | undefined;
   const stats: ProxyStats = {
     requests: 0,
     cutMidEvent: 0,
@@ -160,24 +178,37 @@ export async function startFaultProxy(upstreamPort: number, caData: string | Buf
     },
     cutAll,
     async stall(ms) {
+      if (stalled) throw new Error('the fault proxy is already stalled');
       let release!: () => void;
-      stalled = new Promise<void>((r) => {
+      const done = new Promise<void>((r) => {
         release = r;
       });
+      stalled = done;
+      const timer = setTimeout(() => endStall?.(), ms);
+      endStall = () => {
+        clearTimeout(timer);
+        endStall = undefined;
+        stalled = undefined;
+        release();
+        for (const f of flows) f.upstream.resume();
+      };
       for (const f of flows) f.upstream.pause();
-      await new Promise((r) => setTimeout(r, ms));
-      const done = stalled;
-      stalled = undefined;
-      release();
       await done;
-      for (const f of flows) f.upstream.resume();
     },
     setMode(m) {
       mode = m;
       if (m === 'down') cutAll();
     },
+    reset() {
+      mode = 'pass';
+      endStall?.();
+      for (const f of flows) f.cutNext = false;
+      cutAll();
+    },
+    state: () => ({ mode, stalled: stalled !== undefined, connections: sockets.size, streams: flows.size }),
     close: () =>
       new Promise<void>((r) => {
+        endStall?.();
         for (const s of sockets) s.destroy();
         agent.destroy();
         server.close(() => r());

@@ -15,6 +15,7 @@ export { filteringHandler, type ResourceEventHandler } from './event-handler.js'
 export {
   DeletedFinalStateUnknown,
   deletionHandlingMetaNamespaceKeyFunc,
+  isDeletedFinalStateUnknown,
   type KeyFunc,
   KeyError,
   metaNamespaceKeyFunc,

@@ -2,7 +2,12 @@
 // informer hands out when it missed a delete.
 import type { KubeObject } from '../../apimachinery/meta.js';
 
-/** A key function turns an object into its store key. */
+/**
+ * A key function turns an object into its store key.
+ *
+ * @example
+ * const byName: KeyFunc = (obj) => (obj as { metadata: { name: string } }).metadata.name;
+ */
 export type KeyFunc = (obj: unknown) => string;
 
 /** The object could not be keyed (no metadata.name). */
@@ -27,6 +32,22 @@ export class DeletedFinalStateUnknown<T = unknown> {
 }
 
 /**
+ * True when an onDelete argument is a tombstone rather than the object: a type guard, so the true
+ * branch has `.key` and `.obj` and the false branch has the object type.
+ *
+ * @example
+ * onDelete(obj) {
+ *   const pod = isDeletedFinalStateUnknown(obj) ? obj.obj : obj; // Pod | undefined
+ *   queue.add(deletionHandlingMetaNamespaceKeyFunc(obj));
+ * }
+ */
+export function isDeletedFinalStateUnknown<T>(
+  obj: T | DeletedFinalStateUnknown<T>,
+): obj is DeletedFinalStateUnknown<T> {
+  return obj instanceof DeletedFinalStateUnknown;
+}
+
+/**
  * client-go's MetaNamespaceKeyFunc: "ns/name", "name" without namespace, a string as-is.
  *
  * @example
@@ -41,7 +62,13 @@ export function metaNamespaceKeyFunc(obj: unknown): string {
   return meta.namespace ? `${meta.namespace}/${meta.name}` : meta.name;
 }
 
-/** Like metaNamespaceKeyFunc, but a DeletedFinalStateUnknown yields its key. */
+/**
+ * Like metaNamespaceKeyFunc, but a DeletedFinalStateUnknown yields its key: the key function for
+ * onDelete handlers, which may receive a tombstone.
+ *
+ * @example
+ * informer.addEventHandler({ onDelete: (obj) => queue.add(deletionHandlingMetaNamespaceKeyFunc(obj)) });
+ */
 export function deletionHandlingMetaNamespaceKeyFunc(obj: unknown): string {
   if (obj instanceof DeletedFinalStateUnknown) return obj.key;
   return metaNamespaceKeyFunc(obj);

@@ -7,14 +7,28 @@ import type { LeaderElectionRecord, ResourceLock } from './resource-lock.js';
 /** client-go's JitterFactor for acquire retries. */
 export const JITTER_FACTOR = 1.2;
 
-/** client-go's usual timings: lease 15 s, renew deadline 10 s, retry 2 s. */
+/**
+ * client-go's usual timings in milliseconds: lease 15 s, renew deadline 10 s, retry 2 s.
+ *
+ * @example
+ * new LeaderElector({ lock, ...DEFAULT_LEADER_ELECTION_TIMINGS, callbacks });
+ */
 export const DEFAULT_LEADER_ELECTION_TIMINGS = {
-  leaseDuration: 15_000,
-  renewDeadline: 10_000,
-  retryPeriod: 2_000,
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
 } as const;
 
-/** Callbacks of a candidate. */
+/**
+ * Callbacks of a candidate.
+ *
+ * @example
+ * const callbacks: LeaderCallbacks = {
+ *   onStartedLeading: (signal) => runControllers(signal),
+ *   onStoppedLeading: () => console.log('no longer leading'),
+ *   onNewLeader: (id) => console.log('leader is', id),
+ * };
+ */
 export interface LeaderCallbacks {
   /** Runs while leading; `signal` aborts when leadership is lost or the election stops. */
   onStartedLeading(signal: AbortSignal): void | Promise<void>;
@@ -24,12 +38,39 @@ export interface LeaderCallbacks {
   onNewLeader?(identity: string): void;
 }
 
-/** Configuration of a candidate (durations in ms). */
+/**
+ * Configuration of a candidate. Every duration is in milliseconds and named with `Ms`, like the
+ * rest of the API; `leaseDuration`, `renewDeadline` and `retryPeriod` (0.1 names, also in ms) are
+ * deprecated aliases that still work for one minor version; a deprecated name that is set wins over
+ * its `Ms` name, so `{ ...DEFAULT_LEADER_ELECTION_TIMINGS, leaseDuration: 30_000 }` keeps its
+ * meaning.
+ *
+ * @example
+ * const config: LeaderElectionConfig = {
+ *   lock: new LeaseLock(cs.coordinationV1.leases('default'), 'my-controller', identity),
+ *   leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000,
+ *   releaseOnCancel: true,
+ *   callbacks: { onStartedLeading: (signal) => run(signal), onStoppedLeading: () => {} },
+ * };
+ */
 export interface LeaderElectionConfig {
+  /** The lock candidates compete for (a {@link LeaseLock}). */
   lock: ResourceLock;
-  leaseDuration: number;
-  renewDeadline: number;
-  retryPeriod: number;
+  /**
+   * How long non-leaders wait after the last observed renewal before they try to take over
+   * (client-go's LeaseDuration; 15_000 usual). Written into the Lease as whole seconds.
+   */
+  leaseDurationMs?: number;
+  /** How long the leader keeps retrying a renewal before it gives up leading (client-go's RenewDeadline; 10_000 usual). */
+  renewDeadlineMs?: number;
+  /** Pause between tries to acquire or renew (client-go's RetryPeriod; 2_000 usual; acquire pauses are jittered by 1.2). */
+  retryPeriodMs?: number;
+  /** @deprecated Use `leaseDurationMs` (same value, in ms); this alias goes away in the next minor version. */
+  leaseDuration?: number;
+  /** @deprecated Use `renewDeadlineMs` (same value, in ms); this alias goes away in the next minor version. */
+  renewDeadline?: number;
+  /** @deprecated Use `retryPeriodMs` (same value, in ms); this alias goes away in the next minor version. */
+  retryPeriod?: number;
   callbacks: LeaderCallbacks;
   /** Release the lock when the signal aborts, so another candidate takes over at once. */
   releaseOnCancel?: boolean;
@@ -37,21 +78,48 @@ export interface LeaderElectionConfig {
   name?: string;
 }
 
-/** The configuration breaks client-go's rules. */
+/** The three timings of a config in ms, the deprecated names resolved (missing ones are 0 and fail validation). */
+interface Timings {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+function timingsOf(c: LeaderElectionConfig): Timings {
+  return {
+    leaseDurationMs: c.leaseDuration ?? c.leaseDurationMs ?? 0,
+    renewDeadlineMs: c.renewDeadline ?? c.renewDeadlineMs ?? 0,
+    retryPeriodMs: c.retryPeriod ?? c.retryPeriodMs ?? 0,
+  };
+}
+
+/**
+ * The configuration breaks client-go's rules.
+ *
+ * @example
+ * try { new LeaderElector(config); } catch (err) { if (err instanceof LeaderElectionConfigError) console.error(err.message); }
+ */
 export class LeaderElectionConfigError extends Error {
   override readonly name = 'LeaderElectionConfigError';
 }
 
-/** Checks client-go's rules: leaseDuration > renewDeadline > 1.2 x retryPeriod > 0, identity set. */
+/**
+ * Checks client-go's rules: leaseDurationMs > renewDeadlineMs > 1.2 x retryPeriodMs > 0, callbacks
+ * and lock set, identity not empty.
+ *
+ * @example
+ * validateLeaderElectionConfig({ lock, ...DEFAULT_LEADER_ELECTION_TIMINGS, callbacks }); // throws LeaderElectionConfigError
+ */
 export function validateLeaderElectionConfig(c: LeaderElectionConfig): void {
-  if (!(c.leaseDuration > c.renewDeadline))
-    throw new LeaderElectionConfigError('leaseDuration must be greater than renewDeadline');
-  if (!(c.renewDeadline > JITTER_FACTOR * c.retryPeriod)) {
-    throw new LeaderElectionConfigError('renewDeadline must be greater than retryPeriod*JitterFactor');
+  const t = timingsOf(c);
+  if (!(t.leaseDurationMs > t.renewDeadlineMs))
+    throw new LeaderElectionConfigError('leaseDurationMs must be greater than renewDeadlineMs');
+  if (!(t.renewDeadlineMs > JITTER_FACTOR * t.retryPeriodMs)) {
+    throw new LeaderElectionConfigError('renewDeadlineMs must be greater than retryPeriodMs*JitterFactor');
   }
-  if (c.leaseDuration < 1) throw new LeaderElectionConfigError('leaseDuration must be greater than zero');
-  if (c.renewDeadline < 1) throw new LeaderElectionConfigError('renewDeadline must be greater than zero');
-  if (c.retryPeriod < 1) throw new LeaderElectionConfigError('retryPeriod must be greater than zero');
+  if (t.leaseDurationMs < 1) throw new LeaderElectionConfigError('leaseDurationMs must be greater than zero');
+  if (t.renewDeadlineMs < 1) throw new LeaderElectionConfigError('renewDeadlineMs must be greater than zero');
+  if (t.retryPeriodMs < 1) throw new LeaderElectionConfigError('retryPeriodMs must be greater than zero');
   if (!c.callbacks?.onStartedLeading) throw new LeaderElectionConfigError('onStartedLeading callback must not be nil');
   if (!c.callbacks?.onStoppedLeading) throw new LeaderElectionConfigError('onStoppedLeading callback must not be nil');
   if (!c.lock) throw new LeaderElectionConfigError('lock must not be nil');
@@ -70,8 +138,12 @@ export class LeaderElector {
   private observedTime = 0;
   private reportedLeader = '';
 
+  /** The timings in ms, deprecated names resolved. */
+  private readonly timings: Timings;
+
   constructor(readonly config: LeaderElectionConfig) {
     validateLeaderElectionConfig(config);
+    this.timings = timingsOf(config);
   }
 
   /** True while this candidate holds the lock (by its last observation). */
@@ -91,12 +163,15 @@ export class LeaderElector {
 
   /**
    * Health for a liveness probe: fails when this candidate leads but has not renewed for longer
-   * than leaseDuration + `toleranceMs` (a stuck leader should be restarted).
+   * than leaseDurationMs + `toleranceMs` (a stuck leader should be restarted).
+   *
+   * @example
+   * const err = elector.check(20_000); // undefined while healthy
    */
   check(toleranceMs = 0): Error | undefined {
     if (!this.isLeader()) return undefined;
     const since = Date.now() - this.observedTime;
-    if (since > this.config.leaseDuration + toleranceMs) {
+    if (since > this.timings.leaseDurationMs + toleranceMs) {
       return new Error(`failed election to renew leadership on lease ${this.config.lock.describe()}`);
     }
     return undefined;
@@ -127,7 +202,7 @@ export class LeaderElector {
   private async acquire(signal: AbortSignal): Promise<boolean> {
     while (!signal.aborted) {
       if (await this.tryAcquireOrRenew(signal)) return true;
-      await sleep(jitter(this.config.retryPeriod, JITTER_FACTOR), signal).catch(() => {});
+      await sleep(jitter(this.timings.retryPeriodMs, JITTER_FACTOR), signal).catch(() => {});
     }
     return false;
   }
@@ -139,7 +214,7 @@ export class LeaderElector {
       const round = new AbortController();
       const stop = () => round.abort(signal.reason);
       signal.addEventListener('abort', stop, { once: true });
-      const timer = setTimeout(() => round.abort(new Error('renew deadline exceeded')), this.config.renewDeadline);
+      const timer = setTimeout(() => round.abort(new Error('renew deadline exceeded')), this.timings.renewDeadlineMs);
       let renewed = false;
       try {
         while (!round.signal.aborted) {
@@ -147,14 +222,14 @@ export class LeaderElector {
             renewed = true;
             break;
           }
-          await sleep(this.config.retryPeriod, round.signal).catch(() => {});
+          await sleep(this.timings.retryPeriodMs, round.signal).catch(() => {});
         }
       } finally {
         clearTimeout(timer);
         signal.removeEventListener('abort', stop);
       }
       if (!renewed) break; // lost (or stopping)
-      await sleep(this.config.retryPeriod, signal).catch(() => {});
+      await sleep(this.timings.retryPeriodMs, signal).catch(() => {});
     }
     if (signal.aborted && this.config.releaseOnCancel) await this.release();
   }
@@ -167,8 +242,8 @@ export class LeaderElector {
    */
   async release(): Promise<boolean> {
     if (!this.isLeader()) return true;
-    const { lock, renewDeadline } = this.config;
-    const signal = AbortSignal.timeout(renewDeadline);
+    const signal = AbortSignal.timeout(this.timings.renewDeadlineMs);
+    const lock = this.config.lock;
     try {
       const current = await lock.get(signal);
       if (!current) return false;
@@ -207,7 +282,7 @@ export class LeaderElector {
     const now = new Date();
     const desired: LeaderElectionRecord = {
       holderIdentity: id,
-      leaseDurationSeconds: Math.round(this.config.leaseDuration / 1000) || 1,
+      leaseDurationSeconds: Math.round(this.timings.leaseDurationMs / 1000) || 1,
       acquireTime: now,
       renewTime: now,
       leaderTransitions: 0,
@@ -271,7 +346,7 @@ function sameRecord(a: LeaderElectionRecord, b: LeaderElectionRecord | undefined
  *
  * @example
  * await runLeaderElection({ lock, ...DEFAULT_LEADER_ELECTION_TIMINGS, releaseOnCancel: true, signal,
- *   callbacks: { onStartedLeading: (s) => controller.run(2, s), onStoppedLeading: () => process.exit(0) } });
+ *   callbacks: { onStartedLeading: (s) => runControllers(s), onStoppedLeading: () => console.log('stopped') } });
  */
 export async function runLeaderElection(
   config: LeaderElectionConfig & { signal: AbortSignal },

@@ -4,10 +4,10 @@ import { isConflict } from '../../apimachinery/errors.js';
 import { type Backoff, BackoffStepper, sleep } from '../wait/backoff.js';
 
 /** client-go's DefaultRetry: 5 steps, 10 ms, factor 1, jitter 0.1 (for conflicts). */
-export const DefaultRetry: Backoff = { steps: 5, duration: 10, factor: 1.0, jitter: 0.1 };
+export const DefaultRetry: Backoff = { steps: 5, durationMs: 10, factor: 1.0, jitter: 0.1 };
 
 /** client-go's DefaultBackoff: 4 steps, 10 ms, factor 5, jitter 0.1 (for other retries). */
-export const DefaultBackoff: Backoff = { steps: 4, duration: 10, factor: 5.0, jitter: 0.1 };
+export const DefaultBackoff: Backoff = { steps: 4, durationMs: 10, factor: 5.0, jitter: 0.1 };
 
 /**
  * Runs `fn` until it succeeds, throws an error `retriable` rejects, or the backoff's steps run out

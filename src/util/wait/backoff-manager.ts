@@ -27,11 +27,11 @@ export function newExponentialBackoffManager(
 ): BackoffManager {
   const fresh = () =>
     new BackoffStepper({
-      duration: initialMs,
+      durationMs: initialMs,
       factor,
       jitter: jitterFactor,
       steps: Number.MAX_SAFE_INTEGER,
-      cap: maxMs,
+      capMs: maxMs,
     });
   let stepper = fresh();
   let last = clock.now();

@@ -28,12 +28,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** apimachinery's wait.Backoff: duration, factor, jitter, steps, cap (durations in ms). */
+/**
+ * apimachinery's wait.Backoff: the first wait `durationMs`, multiplied by `factor` after each step,
+ * each wait jittered by up to `jitter` x itself, `steps` steps, the wait never above `capMs`.
+ * `duration` and `cap` (the 0.1 names, also in ms) are deprecated aliases that still work for one
+ * minor version; a deprecated name that is set wins over its `Ms` name.
+ *
+ * @example
+ * const slow: Backoff = { ...DefaultBackoff, durationMs: 100, capMs: 5_000 };
+ */
 export interface Backoff {
-  duration: number;
+  /** The first wait in ms (0 when unset). */
+  durationMs?: number;
   factor: number;
   jitter: number;
   steps: number;
+  /** The longest wait in ms; reaching it ends the steps (none when unset or 0). */
+  capMs?: number;
+  /** @deprecated Use `durationMs` (same value, in ms); this alias goes away in the next minor version. */
+  duration?: number;
+  /** @deprecated Use `capMs` (same value, in ms); this alias goes away in the next minor version. */
   cap?: number;
 }
 
@@ -41,15 +55,17 @@ export interface Backoff {
  * Steps through a Backoff: each `step()` returns the next wait, as wait.Backoff.Step does.
  *
  * @example
- * const b = new BackoffStepper({ duration: 10, factor: 5, jitter: 0.1, steps: 4 });
+ * const b = new BackoffStepper({ durationMs: 10, factor: 5, jitter: 0.1, steps: 4 });
  * b.step(); // ~10, then ~50, ~250, ~1250
  */
 export class BackoffStepper {
   private duration: number;
+  private readonly cap: number | undefined;
   /** Steps left. */
   steps: number;
   constructor(private readonly b: Backoff) {
-    this.duration = b.duration;
+    this.duration = b.duration ?? b.durationMs ?? 0;
+    this.cap = b.cap ?? b.capMs;
     this.steps = b.steps;
   }
   step(): number {
@@ -58,8 +74,8 @@ export class BackoffStepper {
     let d = this.duration;
     if (this.b.factor !== 0) {
       this.duration *= this.b.factor;
-      if (this.b.cap !== undefined && this.b.cap > 0 && this.duration > this.b.cap) {
-        this.duration = this.b.cap;
+      if (this.cap !== undefined && this.cap > 0 && this.duration > this.cap) {
+        this.duration = this.cap;
         this.steps = 0;
       }
     }
@@ -81,7 +97,7 @@ export class WaitTimeoutError extends Error {
  * WaitTimeoutError after `steps` checks (none when steps < 1) or once the cap has ended the steps.
  *
  * @example
- * await exponentialBackoff({ duration: 100, factor: 2, jitter: 0, steps: 5 }, async () => ready());
+ * await exponentialBackoff({ durationMs: 100, factor: 2, jitter: 0, steps: 5 }, async () => ready());
  */
 export async function exponentialBackoff(
   backoff: Backoff,

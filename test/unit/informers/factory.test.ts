@@ -6,7 +6,7 @@ import { isNotFound, StatusError } from '../../../src/apimachinery/errors.js';
 import { parseSelector } from '../../../src/apimachinery/labels.js';
 import type { KubeObject } from '../../../src/apimachinery/meta.js';
 import { newSimpleClientset, newSimpleDynamicClient } from '../../../src/fake/index.js';
-import { SharedInformerFactory } from '../../../src/informers/index.js';
+import { allSynced, SharedInformerFactory } from '../../../src/informers/index.js';
 import { Clientset } from '../../../src/kubernetes/index.js';
 import type { Middleware } from '../../../src/rest/http.js';
 import { caught } from '../../support/caught.js';
@@ -101,6 +101,31 @@ describe('SharedInformerFactory: one shared informer per resource', () => {
   });
 });
 
+describe('allSynced: one boolean from a waitForCacheSync map', () => {
+  it.each<[string, Array<[string, boolean]>, boolean]>([
+    [
+      'every informer synced',
+      [
+        ['/v1/pods', true],
+        ['apps/v1/deployments', true],
+      ],
+      true,
+    ],
+    [
+      'one did not',
+      [
+        ['/v1/pods', true],
+        ['apps/v1/deployments', false],
+      ],
+      false,
+    ],
+    ['none did', [['/v1/pods', false]], false],
+    ['nothing was started', [], true],
+  ])('%s', (_, entries, want) => {
+    expect(allSynced(new Map(entries))).toBe(want);
+  });
+});
+
 describe('SharedInformerFactory: start, waitForCacheSync and shutdown', () => {
   it('starts only informers not yet started; ones requested later wait for the next start()', async () => {
     const { factory, api } = fakeFactory({}, ...seed);
@@ -121,6 +146,7 @@ describe('SharedInformerFactory: start, waitForCacheSync and shutdown', () => {
     expect(nodes.isStarted()).toBe(true);
     const synced2 = await factory.waitForCacheSync(ac.signal);
     expect(Object.fromEntries(synced2)).toEqual({ '/v1/configmaps': true, '/v1/nodes': true });
+    expect(allSynced(synced2)).toBe(true);
     expect(
       api
         .actions()
@@ -154,7 +180,9 @@ describe('SharedInformerFactory: start, waitForCacheSync and shutdown', () => {
     const pending = factory.waitForCacheSync(wait.signal);
     await until(() => listErrors.length > 0 && factory.coreV1.configMaps.informer().hasSynced());
     wait.abort();
-    expect(Object.fromEntries(await pending)).toEqual({ '/v1/secrets': false, '/v1/configmaps': true });
+    const result = await pending;
+    expect(Object.fromEntries(result)).toEqual({ '/v1/secrets': false, '/v1/configmaps': true });
+    expect(allSynced(result)).toBe(false);
     run.abort();
     await factory.shutdown();
   });

@@ -135,6 +135,50 @@ describe('NotFound', () => {
   });
 });
 
+describe('tryGet: undefined where get throws NotFound', () => {
+  const lister = new Lister(filled(), 'configmaps');
+
+  it.each<[string, () => KubeObject | undefined, () => KubeObject, string | undefined]>([
+    [
+      'a cached object',
+      () => lister.namespace('default').tryGet('web'),
+      () => lister.namespace('default').get('web'),
+      'default/web',
+    ],
+    [
+      'a missing name',
+      () => lister.namespace('default').tryGet('nope'),
+      () => lister.namespace('default').get('nope'),
+      undefined,
+    ],
+    [
+      'another namespace',
+      () => lister.namespace('other').tryGet('db'),
+      () => lister.namespace('other').get('db'),
+      undefined,
+    ],
+    ['a namespaced name without namespace', () => lister.tryGet('web'), () => lister.get('web'), undefined],
+  ])('%s', (_, tryGet, get, want) => {
+    const found = tryGet();
+    if (want === undefined) {
+      expect(found).toBeUndefined();
+      expect(isNotFound(caught(get))).toBe(true);
+    } else {
+      expect(names([found!])).toEqual([want]);
+      expect(found).toBe(get());
+    }
+  });
+
+  it('follows the cache: undefined once the object is deleted', () => {
+    const idx = filled();
+    const nsl = new Lister(idx, 'configmaps').namespace('default');
+    const before = nsl.tryGet('web');
+    expect(before?.metadata?.name).toBe('web');
+    idx.delete(before!);
+    expect(nsl.tryGet('web')).toBeUndefined();
+  });
+});
+
 describe('cluster-scoped objects', () => {
   const node = (name: string, labels: Record<string, string>): KubeObject => ({
     kind: 'Node',
@@ -159,6 +203,11 @@ describe('cluster-scoped objects', () => {
 
   it('raises NotFound with the resource name', () => {
     expect(() => lister.get('n3')).toThrow('nodes "n3" not found');
+  });
+
+  it('tryGet finds by bare name, and gives undefined for a missing one', () => {
+    expect(lister.tryGet('n1')?.metadata?.labels).toEqual({ zone: 'a' });
+    expect(lister.tryGet('n3')).toBeUndefined();
   });
 });
 

@@ -361,14 +361,20 @@ describe('timeouts', () => {
     expect(calls[0]!.url.searchParams.get('timeout')).toBe(param);
   });
 
-  it('config.timeout aborts a request the server never answers', async () => {
-    const { rc } = await serve(() => {}, { timeout: 80 });
+  it('config.timeoutMs aborts a request the server never answers', async () => {
+    const { rc } = await serve(() => {}, { timeoutMs: 80 });
     const err = await rejection(rc.get().resource('pods').do());
     expect(err).toBeInstanceOf(RequestAbortedError);
   });
 
-  it('a per-request timeout wins over config.timeout', async () => {
-    const { rc } = await serve(() => {}, { timeout: 60_000 });
+  it('config.timeout, the deprecated alias, still works and wins over timeoutMs', async () => {
+    const { rc } = await serve(() => {}, { timeout: 80, timeoutMs: 600_000 });
+    const err = await rejection(rc.get().resource('pods').do());
+    expect(err).toBeInstanceOf(RequestAbortedError);
+  });
+
+  it('a per-request timeout wins over config.timeoutMs', async () => {
+    const { rc } = await serve(() => {}, { timeoutMs: 60_000 });
     const err = await rejection(rc.get().resource('pods').timeout(80).do());
     expect(err).toBeInstanceOf(RequestAbortedError);
   });
@@ -379,19 +385,19 @@ describe('timeouts', () => {
       req.signal?.throwIfAborted();
       return ok();
     });
-    const result = await fakeClient(roundTrip, { rateLimiter: limiter, timeout: 60 }).get().resource('pods').do();
+    const result = await fakeClient(roundTrip, { rateLimiter: limiter, timeoutMs: 60 }).get().resource('pods').do();
     expect(result.statusCode).toBe(200);
     expect(limiter.waits).toBe(1);
     expect(calls[0]!.signal?.aborted).toBe(false);
   });
 
-  it('does not apply config.timeout to watches', async () => {
+  it('does not apply config.timeoutMs to watches', async () => {
     const { rc } = await serve(
       (_r, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         setTimeout(() => res.end('{"type":"ADDED","object":{"metadata":{"name":"late"}}}\n'), 150);
       },
-      { timeout: 50 },
+      { timeoutMs: 50 },
     );
     const w = await rc.get().resource('pods').watch<{ metadata: { name: string } }>();
     const names: string[] = [];

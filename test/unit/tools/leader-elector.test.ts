@@ -17,7 +17,7 @@ import {
 } from '../../../src/tools/leaderelection/index.js';
 
 const T0 = Date.UTC(2024, 4, 1, 10, 20, 30, 123);
-const timings = { leaseDuration: 2000, renewDeadline: 1500, retryPeriod: 400 };
+const timings = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 400 };
 
 /** Advances the fake clock to `ms` after the start of the test, running due timers and promises. */
 async function at(ms: number): Promise<void> {
@@ -111,7 +111,7 @@ function start(
 
 beforeEach(() => {
   vi.useFakeTimers({ now: T0 });
-  vi.spyOn(Math, 'random').mockReturnValue(0); // acquire retries every retryPeriod unless a test says otherwise
+  vi.spyOn(Math, 'random').mockReturnValue(0); // acquire retries every retryPeriodMs unless a test says otherwise
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -199,9 +199,9 @@ describe('LeaderElector: acquiring', () => {
   });
 
   it.each([
-    [0, timings.retryPeriod],
-    [0.5, timings.retryPeriod * (1 + 0.5 * JITTER_FACTOR)],
-    [0.99, timings.retryPeriod * (1 + 0.99 * JITTER_FACTOR)],
+    [0, timings.retryPeriodMs],
+    [0.5, timings.retryPeriodMs * (1 + 0.5 * JITTER_FACTOR)],
+    [0.99, timings.retryPeriodMs * (1 + 0.99 * JITTER_FACTOR)],
   ])('retries acquiring after a jittered pause (random %s -> %s ms)', async (random, pause) => {
     expect(JITTER_FACTOR).toBe(1.2);
     vi.mocked(Math.random).mockReturnValue(random);
@@ -233,7 +233,7 @@ describe('LeaderElector: acquiring', () => {
     expect(b.callbacks.onStartedLeading).not.toHaveBeenCalled();
     a.ac.abort(); // stops without releasing: b waits out the lease from its last sighting of a renew
     await a.done;
-    await at(3000 + timings.leaseDuration + 2 * timings.retryPeriod);
+    await at(3000 + timings.leaseDurationMs + 2 * timings.retryPeriodMs);
     expect(b.le.isLeader()).toBe(true);
     expect(store.entry?.record).toMatchObject({ holderIdentity: 'b', leaderTransitions: 1 });
     b.ac.abort();
@@ -242,7 +242,7 @@ describe('LeaderElector: acquiring', () => {
 });
 
 describe('LeaderElector: leading', () => {
-  it('renews every retryPeriod (without jitter), keeping acquireTime and leaderTransitions', async () => {
+  it('renews every retryPeriodMs (without jitter), keeping acquireTime and leaderTransitions', async () => {
     vi.mocked(Math.random).mockReturnValue(0.9);
     const store = new Store();
     store.put({
@@ -259,15 +259,15 @@ describe('LeaderElector: leading', () => {
     const updates = () => lock.calls.filter((op) => op === 'update').length;
     expect(updates()).toBe(2); // the takeover, then the renew loop's immediate first round
     for (let i = 1; i <= 5; i++) {
-      await at(i * timings.retryPeriod - 1);
+      await at(i * timings.retryPeriodMs - 1);
       expect(updates()).toBe(i + 1);
-      await at(i * timings.retryPeriod);
+      await at(i * timings.retryPeriodMs);
       expect(updates()).toBe(i + 2);
       expect(store.entry?.record).toEqual({
         holderIdentity: 'me',
         leaseDurationSeconds: 2,
         acquireTime: new Date(T0),
-        renewTime: new Date(T0 + i * timings.retryPeriod),
+        renewTime: new Date(T0 + i * timings.retryPeriodMs),
         leaderTransitions: 8,
       });
     }
@@ -278,15 +278,15 @@ describe('LeaderElector: leading', () => {
     await c.done;
   });
 
-  // Acquired and renewed at 0; the renew round starting at retryPeriod (400) has until 400 + renewDeadline.
-  const stepDownAt = timings.retryPeriod + timings.renewDeadline;
+  // Acquired and renewed at 0; the renew round starting at retryPeriodMs (400) has until 400 + renewDeadlineMs.
+  const stepDownAt = timings.retryPeriodMs + timings.renewDeadlineMs;
   it.each<[string, (lock: MemLock, store: Store) => void]>([
     ['the get fails', (lock) => (lock.fault = (op) => (op === 'get' ? 'reject' : undefined))],
     ['the update fails', (lock) => (lock.fault = (op) => (op === 'update' ? 'reject' : undefined))],
     ['the get never answers', (lock) => (lock.fault = (op) => (op === 'get' ? 'hang' : undefined))],
     ['the update never answers', (lock) => (lock.fault = (op) => (op === 'update' ? 'hang' : undefined))],
     ['another candidate holds the lock', (_, store) => store.renewBy('other')],
-  ])('steps down when it cannot renew within renewDeadline: %s', async (_, breakIt) => {
+  ])('steps down when it cannot renew within renewDeadlineMs: %s', async (_, breakIt) => {
     const store = new Store();
     const lock = new MemLock(store, 'me');
     const c = start(lock);
@@ -354,16 +354,16 @@ describe('LeaderElector: check', () => {
     await leader.done;
   });
 
-  it('fails for a leader whose renewals stalled, beyond leaseDuration + tolerance', async () => {
+  it('fails for a leader whose renewals stalled, beyond leaseDurationMs + tolerance', async () => {
     const lock = new MemLock(new Store(), 'me');
     const c = start(lock);
     await at(100);
     lock.fault = () => 'hang';
     const tolerance = 500;
-    await at(timings.leaseDuration + tolerance);
+    await at(timings.leaseDurationMs + tolerance);
     expect(c.le.isLeader()).toBe(true); // by its last observation
     expect(c.le.check(tolerance)).toBeUndefined();
-    await at(timings.leaseDuration + tolerance + 1);
+    await at(timings.leaseDurationMs + tolerance + 1);
     expect(c.le.check(tolerance)?.message).toMatch(/failed election to renew leadership on lease ns\/lock/);
     expect(c.le.check(60_000)).toBeUndefined();
     expect(c.le.check()).toBeInstanceOf(Error);
@@ -437,7 +437,14 @@ describe('LeaderElector.run', () => {
     const callbacks = { onStartedLeading: vi.fn(), onStoppedLeading: vi.fn() };
     const lock = new MemLock(new Store(), 'me');
     await expect(
-      runLeaderElection({ lock, ...timings, leaseDuration: 1000, renewDeadline: 1500, callbacks, signal: ac.signal }),
+      runLeaderElection({
+        lock,
+        ...timings,
+        leaseDurationMs: 1000,
+        renewDeadlineMs: 1500,
+        callbacks,
+        signal: ac.signal,
+      }),
     ).rejects.toThrow(LeaderElectionConfigError);
     const running = runLeaderElection({ lock, ...timings, callbacks, signal: ac.signal });
     await at(1000);
@@ -608,7 +615,7 @@ describe('LeaseLock', () => {
     });
     a.ac.abort();
     await a.done;
-    await at(2000 + timings.leaseDuration + 2 * timings.retryPeriod);
+    await at(2000 + timings.leaseDurationMs + 2 * timings.retryPeriodMs);
     expect(b.le.isLeader()).toBe(true);
     expect(leases.objects.get('my-controller')?.spec).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
     b.ac.abort();

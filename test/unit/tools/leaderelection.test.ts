@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { StatusError } from '../../../src/apimachinery/errors.js';
 import {
+  DEFAULT_LEADER_ELECTION_TIMINGS,
   type LeaderElectionRecord,
   LeaderElectionConfigError,
   LeaderElector,
@@ -21,33 +22,62 @@ const callbacks = { onStartedLeading: () => {}, onStoppedLeading: () => {} };
 
 describe('leader election config', () => {
   it.each([
-    [{ leaseDuration: 15000, renewDeadline: 10000, retryPeriod: 2000 }, undefined],
+    [{ leaseDurationMs: 15000, renewDeadlineMs: 10000, retryPeriodMs: 2000 }, undefined],
     [
-      { leaseDuration: 10000, renewDeadline: 10000, retryPeriod: 2000 },
-      'leaseDuration must be greater than renewDeadline',
+      { leaseDurationMs: 10000, renewDeadlineMs: 10000, retryPeriodMs: 2000 },
+      'leaseDurationMs must be greater than renewDeadlineMs',
     ],
     [
-      { leaseDuration: 15000, renewDeadline: 2400, retryPeriod: 2000 },
-      'renewDeadline must be greater than retryPeriod*JitterFactor',
+      { leaseDurationMs: 15000, renewDeadlineMs: 2400, retryPeriodMs: 2000 },
+      'renewDeadlineMs must be greater than retryPeriodMs*JitterFactor',
     ],
-    [{ leaseDuration: 15000, renewDeadline: 10000, retryPeriod: 0 }, 'retryPeriod must be greater than zero'],
+    [{ leaseDurationMs: 15000, renewDeadlineMs: 10000, retryPeriodMs: 0 }, 'retryPeriodMs must be greater than zero'],
   ])('%j -> %s', (timings, error) => {
     const check = () => validateLeaderElectionConfig({ lock: lock(), callbacks, ...timings });
     if (error) expect(check).toThrow(new LeaderElectionConfigError(error));
     else expect(check).not.toThrow();
   });
 
+  it.each([
+    ['the deprecated names alone', { leaseDuration: 15000, renewDeadline: 10000, retryPeriod: 2000 }, undefined],
+    [
+      'a deprecated name over the defaults (it wins)',
+      { ...DEFAULT_LEADER_ELECTION_TIMINGS, renewDeadline: 15000 },
+      'leaseDurationMs must be greater than renewDeadlineMs',
+    ],
+    ['no timings at all', {}, 'leaseDurationMs must be greater than renewDeadlineMs'],
+    ['the defaults', DEFAULT_LEADER_ELECTION_TIMINGS, undefined],
+  ])('timings: %s', (_, timings, error) => {
+    const check = () => validateLeaderElectionConfig({ lock: lock(), callbacks, ...timings });
+    if (error) expect(check).toThrow(new LeaderElectionConfigError(error));
+    else expect(check).not.toThrow();
+  });
+
+  it('names every default timing in ms with the Ms suffix', () => {
+    expect(DEFAULT_LEADER_ELECTION_TIMINGS).toEqual({
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+    });
+  });
+
   it('requires an identity and both callbacks', () => {
     expect(() =>
-      validateLeaderElectionConfig({ lock: lock(''), callbacks, leaseDuration: 3, renewDeadline: 2, retryPeriod: 1 }),
+      validateLeaderElectionConfig({
+        lock: lock(''),
+        callbacks,
+        leaseDurationMs: 3,
+        renewDeadlineMs: 2,
+        retryPeriodMs: 1,
+      }),
     ).toThrow(/identity is empty/);
     expect(() =>
       validateLeaderElectionConfig({
         lock: lock(),
         callbacks: { onStartedLeading: () => {} } as never,
-        leaseDuration: 3,
-        renewDeadline: 2,
-        retryPeriod: 1,
+        leaseDurationMs: 3,
+        renewDeadlineMs: 2,
+        retryPeriodMs: 1,
       }),
     ).toThrow(/onStoppedLeading/);
   });
@@ -84,7 +114,7 @@ class VersionedLock implements ResourceLock {
 }
 
 describe('releaseOnCancel', () => {
-  const timings = { leaseDuration: 2000, renewDeadline: 1500, retryPeriod: 400 };
+  const timings = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 400 };
 
   it('releases the lock although the renew cut off by the abort landed without an answer', async () => {
     const lock = new VersionedLock('a');

@@ -22,7 +22,7 @@ async function finish<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-const noWait: Backoff = { duration: 0, factor: 1, jitter: 0, steps: 3 };
+const noWait: Backoff = { durationMs: 0, factor: 1, jitter: 0, steps: 3 };
 
 /** A function that answers from a script: Error entries are thrown, anything else returned. */
 function scripted<T>(...script: (Error | T)[]) {
@@ -91,7 +91,7 @@ describe('onError', () => {
       throw new Error(`attempt ${fn.mock.calls.length}`);
     });
     const sleeps = spySleeps();
-    await expect(finish(onError({ duration: 1, factor: 1, jitter: 0, steps }, retriable, fn))).rejects.toThrow(
+    await expect(finish(onError({ durationMs: 1, factor: 1, jitter: 0, steps }, retriable, fn))).rejects.toThrow(
       `attempt ${steps}`,
     );
     expect(fn).toHaveBeenCalledTimes(steps);
@@ -129,7 +129,7 @@ describe('onError', () => {
       throw new Error(`attempt ${fn.mock.calls.length}`);
     });
     const sleeps = spySleeps();
-    const capped: Backoff = { duration: 1, factor: 2, jitter: 0, steps: 10, cap: 3 };
+    const capped: Backoff = { durationMs: 1, factor: 2, jitter: 0, steps: 10, capMs: 3 };
     await expect(finish(onError(capped, () => true, fn))).rejects.toThrow('attempt 2');
     expect(fn).toHaveBeenCalledTimes(2);
     expect(sleeps()).toEqual([1, 2]);
@@ -138,7 +138,7 @@ describe('onError', () => {
 
 describe('backoff sleeps', () => {
   it('DefaultRetry has client-go’s numbers', () => {
-    expect(DefaultRetry).toEqual({ steps: 5, duration: 10, factor: 1, jitter: 0.1 });
+    expect(DefaultRetry).toEqual({ steps: 5, durationMs: 10, factor: 1, jitter: 0.1 });
   });
 
   it.each<[string, Backoff, number, number[]]>([

@@ -30,11 +30,11 @@ describe('retry', () => {
   });
 
   it('onError uses the predicate and DefaultBackoff has client-go numbers', async () => {
-    expect(DefaultBackoff).toEqual({ steps: 4, duration: 10, factor: 5, jitter: 0.1 });
+    expect(DefaultBackoff).toEqual({ steps: 4, durationMs: 10, factor: 5, jitter: 0.1 });
     let n = 0;
     await expect(
       onError(
-        { ...DefaultBackoff, duration: 1 },
+        { ...DefaultBackoff, durationMs: 1 },
         () => true,
         async () => {
           n++;

@@ -158,31 +158,48 @@ describe('sleep', () => {
 
 describe('BackoffStepper (Backoff.Step)', () => {
   it.each<[string, Backoff, number[], number]>([
-    ['negative steps: constant duration', { duration: 1000, factor: 2, jitter: 0, steps: -1 }, [1000, 1000, 1000], -1],
-    ['zero steps: constant duration', { duration: 1000, factor: 2, jitter: 0, steps: 0 }, [1000, 1000, 1000], 0],
-    ['one step, no factor', { duration: 1000, factor: 0, jitter: 0, steps: 1 }, [1000, 1000, 1000], 0],
-    ['factor 1 keeps the duration', { duration: 1000, factor: 1, jitter: 0, steps: 5 }, [1000, 1000, 1000], 2],
+    [
+      'negative steps: constant duration',
+      { durationMs: 1000, factor: 2, jitter: 0, steps: -1 },
+      [1000, 1000, 1000],
+      -1,
+    ],
+    ['zero steps: constant duration', { durationMs: 1000, factor: 2, jitter: 0, steps: 0 }, [1000, 1000, 1000], 0],
+    ['one step, no factor', { durationMs: 1000, factor: 0, jitter: 0, steps: 1 }, [1000, 1000, 1000], 0],
+    ['factor 1 keeps the duration', { durationMs: 1000, factor: 1, jitter: 0, steps: 5 }, [1000, 1000, 1000], 2],
     [
       'factor 2 grows for `steps` steps, then stays at the last duration',
-      { duration: 1000, factor: 2, jitter: 0, steps: 3 },
+      { durationMs: 1000, factor: 2, jitter: 0, steps: 3 },
       [1000, 2000, 4000, 8000, 8000],
       0,
     ],
     [
       'cap limits the duration and ends the steps',
-      { duration: 1000, factor: 2, jitter: 0, steps: 10, cap: 3000 },
+      { durationMs: 1000, factor: 2, jitter: 0, steps: 10, capMs: 3000 },
       [1000, 2000, 3000, 3000, 3000],
       0,
     ],
     [
       'cap 0 means no cap',
-      { duration: 1000, factor: 2, jitter: 0, steps: 4, cap: 0 },
+      { durationMs: 1000, factor: 2, jitter: 0, steps: 4, capMs: 0 },
       [1000, 2000, 4000, 8000, 16000],
       0,
     ],
     [
+      'the deprecated names duration and cap still work',
+      { duration: 1000, factor: 2, jitter: 0, steps: 10, cap: 3000 },
+      [1000, 2000, 3000, 3000],
+      0,
+    ],
+    [
+      'a deprecated name that is set wins over its Ms name',
+      { durationMs: 5, duration: 1000, factor: 2, jitter: 0, steps: 10, capMs: 1, cap: 3000 },
+      [1000, 2000, 3000, 3000],
+      0,
+    ],
+    [
       "client-go's DefaultBackoff numbers",
-      { duration: 10, factor: 5, jitter: 0, steps: 4 },
+      { durationMs: 10, factor: 5, jitter: 0, steps: 4 },
       [10, 50, 250, 1250, 6250, 6250],
       0,
     ],
@@ -193,25 +210,25 @@ describe('BackoffStepper (Backoff.Step)', () => {
   });
 
   it('does not mutate the Backoff it was given', () => {
-    const backoff: Backoff = { duration: 1000, factor: 2, jitter: 0, steps: 3, cap: 5000 };
+    const backoff: Backoff = { durationMs: 1000, factor: 2, jitter: 0, steps: 3, capMs: 5000 };
     const b = new BackoffStepper(backoff);
     b.step();
     b.step();
-    expect(backoff).toEqual({ duration: 1000, factor: 2, jitter: 0, steps: 3, cap: 5000 });
+    expect(backoff).toEqual({ durationMs: 1000, factor: 2, jitter: 0, steps: 3, capMs: 5000 });
   });
 
   it.each<[string, Backoff, number[]]>([
     [
       'jitter applies to each step and does not compound',
-      { duration: 1000, factor: 2, jitter: 0.5, steps: 3 },
+      { durationMs: 1000, factor: 2, jitter: 0.5, steps: 3 },
       [1250, 2500, 5000, 10000],
     ],
     [
       'jitter applies after the cap',
-      { duration: 1000, factor: 2, jitter: 1, steps: 5, cap: 3000 },
+      { durationMs: 1000, factor: 2, jitter: 1, steps: 5, capMs: 3000 },
       [1500, 3000, 4500, 4500],
     ],
-    ['jitter applies once the steps are used up', { duration: 1000, factor: 2, jitter: 1, steps: 0 }, [1500, 1500]],
+    ['jitter applies once the steps are used up', { durationMs: 1000, factor: 2, jitter: 1, steps: 0 }, [1500, 1500]],
   ])('%s', (_n, backoff, want) => {
     vi.spyOn(Math, 'random').mockReturnValue(0.5);
     const b = new BackoffStepper(backoff);
@@ -219,7 +236,7 @@ describe('BackoffStepper (Backoff.Step)', () => {
   });
 
   it('with real randomness each step lies within [base, base * (1 + jitter)]', () => {
-    const b = new BackoffStepper({ duration: 1000, factor: 2, jitter: 4, steps: 6 });
+    const b = new BackoffStepper({ durationMs: 1000, factor: 2, jitter: 4, steps: 6 });
     [1000, 2000, 4000, 8000, 16000, 32000].forEach((base) => {
       const d = b.step();
       expect(d).toBeGreaterThanOrEqual(base);
@@ -245,7 +262,7 @@ describe('exponentialBackoff', () => {
     ['error on the 2nd check: returned, no retry', 5, [false, boom, true], 2, boom],
   ])('%s', async (_n, steps, script, checks, outcome) => {
     const { condition, at } = scripted(script);
-    const result = await settle(exponentialBackoff({ duration: 10, factor: 1, jitter: 0, steps }, condition));
+    const result = await settle(exponentialBackoff({ durationMs: 10, factor: 1, jitter: 0, steps }, condition));
     expect(at).toHaveLength(checks);
     if (outcome === WaitTimeoutError) expect(result).toBeInstanceOf(WaitTimeoutError);
     else expect(result).toBe(outcome);
@@ -254,7 +271,7 @@ describe('exponentialBackoff', () => {
   it('sleeps the stepped durations between checks and not after the last one', async () => {
     const { condition, at } = scripted([]);
     const t0 = Date.now();
-    const result = await settle(exponentialBackoff({ duration: 10, factor: 2, jitter: 0, steps: 4 }, condition));
+    const result = await settle(exponentialBackoff({ durationMs: 10, factor: 2, jitter: 0, steps: 4 }, condition));
     expect(result).toBeInstanceOf(WaitTimeoutError);
     expect(at).toEqual([0, 10, 30, 70]);
     expect(Date.now() - t0).toBe(70);
@@ -264,7 +281,7 @@ describe('exponentialBackoff', () => {
     const { condition, at } = scripted([]);
     const t0 = Date.now();
     const result = await settle(
-      exponentialBackoff({ duration: 10, factor: 2, jitter: 0, steps: 10, cap: 30 }, condition),
+      exponentialBackoff({ durationMs: 10, factor: 2, jitter: 0, steps: 10, capMs: 30 }, condition),
     );
     expect(result).toBeInstanceOf(WaitTimeoutError);
     // checks at 0 and 10; the sleep of 20 that hit the cap is the last thing done
@@ -275,7 +292,7 @@ describe('exponentialBackoff', () => {
   it('accepts an async condition', async () => {
     let n = 0;
     const result = await settle(
-      exponentialBackoff({ duration: 10, factor: 1, jitter: 0, steps: 5 }, async () => ++n === 2),
+      exponentialBackoff({ durationMs: 10, factor: 1, jitter: 0, steps: 5 }, async () => ++n === 2),
     );
     expect(result).toBe('ok');
     expect(n).toBe(2);
@@ -284,7 +301,7 @@ describe('exponentialBackoff', () => {
   it('rejects with the signal reason when aborted during a sleep', async () => {
     const ctl = new AbortController();
     const { condition, at } = scripted([]);
-    const p = exponentialBackoff({ duration: 100, factor: 1, jitter: 0, steps: 5 }, condition, ctl.signal);
+    const p = exponentialBackoff({ durationMs: 100, factor: 1, jitter: 0, steps: 5 }, condition, ctl.signal);
     const outcome = p.catch((err: unknown) => err);
     await vi.advanceTimersByTimeAsync(150);
     const reason = new Error('cancelled');
