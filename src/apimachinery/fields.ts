@@ -1,5 +1,6 @@
-// Field selectors: `key=value`, `key==value`, `key!=value`, comma-separated, with `\` escaping of
-// `\`, `,` and `=` in values, as client-go's fields package.
+// Field selectors as the apiserver reads them (apimachinery's fields package): `key=value`,
+// `key==value`, `key!=value`, comma-separated, empty terms skipped, `\` escaping of `\`, `,` and `=`
+// in values (any other escape is an error), a missing field reading as the empty string.
 
 /** One field requirement. */
 export interface FieldRequirement {
@@ -27,51 +28,91 @@ export function escapeFieldValue(v: string): string {
 }
 
 function make(reqs: FieldRequirement[]): FieldSelector {
+  // A missing field reads as the empty string (Go's fields.Set.Get).
+  const get = (fields: Record<string, string>, f: string) => (Object.hasOwn(fields, f) ? fields[f]! : '');
   return {
     matches: (fields) =>
-      reqs.every((r) => (r.operator === '!=' ? fields[r.field] !== r.value : fields[r.field] === r.value)),
+      reqs.every((r) => (r.operator === '!=' ? get(fields, r.field) !== r.value : get(fields, r.field) === r.value)),
     empty: () => reqs.length === 0,
     requirements: () => reqs.map((r) => ({ ...r })),
     toString: () => reqs.map((r) => `${r.field}${r.operator}${escapeFieldValue(r.value)}`).join(','),
   };
 }
 
+/** Go's splitTerms: splits on commas that no backslash escapes (the backslashes stay). */
+function splitTerms(selector: string): string[] {
+  if (selector === '') return [];
+  const terms: string[] = [];
+  let start = 0;
+  let escaped = false;
+  for (let i = 0; i < selector.length; i++) {
+    const c = selector[i];
+    if (escaped) escaped = false;
+    else if (c === '\\') escaped = true;
+    else if (c === ',') {
+      terms.push(selector.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(selector.slice(start));
+  return terms;
+}
+
+const OPERATORS = ['!=', '==', '='] as const;
+
+/** Go's UnescapeValue: `\\`, `\,` and `\=` are the only escapes; an unescaped `,` or `=` is an error. */
+function unescapeValue(raw: string, selector: string, term: string): string {
+  let value = '';
+  let escaped = false;
+  for (const c of raw) {
+    if (escaped) {
+      if (c !== '\\' && c !== ',' && c !== '=')
+        throw new FieldSelectorParseError(
+          `invalid selector: '${selector}'; invalid escape sequence '\\${c}' in '${term}'`,
+        );
+      value += c;
+      escaped = false;
+    } else if (c === '\\') escaped = true;
+    else if (c === ',' || c === '=')
+      throw new FieldSelectorParseError(`invalid selector: '${selector}'; unescaped ${c} in value of '${term}'`);
+    else value += c;
+  }
+  if (escaped) throw new FieldSelectorParseError(`invalid selector: '${selector}'; value of '${term}' ends with '\\'`);
+  return value;
+}
+
 /**
- * Parses a field selector.
+ * Parses a field selector as the apiserver does (fields.ParseSelector): terms split on unescaped
+ * commas, empty terms skipped (`a=b,,c!=d` is valid, `` and `,` select everything), each term split
+ * at its first `!=`, `==` or `=`, values unescaped strictly. A field name that is empty or holds
+ * whitespace is refused here: the server parses it but no resource has such a field, so every
+ * request with it fails there. Which fields a resource supports is the server's business (ConfigMaps:
+ * `metadata.name` and `metadata.namespace`).
  *
  * @example
  * parseFieldSelector('metadata.name=web,status.phase!=Failed').matches({ 'metadata.name': 'web', 'status.phase': 'Running' }); // true
+ * parseFieldSelector('metadata.name=a\\,b,').requirements(); // [{ field: 'metadata.name', operator: '=', value: 'a,b' }]
  */
 export function parseFieldSelector(selector: string): FieldSelector {
   const reqs: FieldRequirement[] = [];
-  if (selector.trim() === '') return make(reqs);
-  // Split on unescaped commas.
-  const terms: string[] = [];
-  let cur = '';
-  for (let i = 0; i < selector.length; i++) {
-    const c = selector[i]!;
-    if (c === '\\' && i + 1 < selector.length) {
-      cur += c + selector[++i];
-    } else if (c === ',') {
-      terms.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  terms.push(cur);
-  for (const term of terms) {
-    // `s`: a value may contain line breaks (escapeFieldValue keeps them); a blank field has no canonical form.
-    const m = /^([^=!\\]+)(==|!=|=)(.*)$/s.exec(term);
-    if (!m || m[1]!.trim() === '')
-      throw new FieldSelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
-    let value = '';
-    const raw = m[3]!;
-    for (let i = 0; i < raw.length; i++) {
-      if (raw[i] === '\\' && i + 1 < raw.length) value += raw[++i];
-      else if (raw[i] === '=')
-        throw new FieldSelectorParseError(`invalid selector: '${selector}'; unescaped = in value of '${term}'`);
-      else value += raw[i];
+  for (const term of splitTerms(selector)) {
+    if (term === '') continue;
+    let at = -1;
+    let op: FieldRequirement['operator'] = '=';
+    for (let i = 0; i < term.length && at < 0; i++) {
+      const found = OPERATORS.find((o) => term.startsWith(o, i));
+      if (found) {
+        at = i;
+        op = found;
+      }
     }
-    reqs.push({ field: m[1]!.trim(), operator: m[2] as FieldRequirement['operator'], value });
+    if (at < 0) throw new FieldSelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
+    const field = term.slice(0, at);
+    if (field === '' || /\s/.test(field))
+      throw new FieldSelectorParseError(
+        `invalid selector: '${selector}'; field name ${JSON.stringify(field)} of '${term}' is empty or holds whitespace`,
+      );
+    reqs.push({ field, operator: op, value: unescapeValue(term.slice(at + op.length), selector, term) });
   }
   return make(reqs);
 }

@@ -267,6 +267,8 @@ function decodeData(value: string, file: string, field: string): string {
  * `overrides.server` makes the context optional (no current-context: just that server) and drops
  * the cluster's tls-server-name; `insecureSkipTlsVerify: true` drops the cluster's CA, while a
  * cluster that sets both keeps them, so that building a client fails as client-go's transport does.
+ * A context that names a user the kubeconfig lacks gives a Config without credentials (client-go
+ * goes on the same way); only a user named by `overrides.user` must exist.
  *
  * @example
  * const { config, namespace } = configForContext(merged, { context: 'kind-kind' });
@@ -295,8 +297,10 @@ export function configForContext(raw: Kubeconfig, overrides: ConfigOverrides = {
     );
   }
   const userEntry = (raw.users ?? []).find((u) => u.name === userName);
-  if (userName && !userEntry) {
-    throw new KubeconfigError(`user "${userName}" of context "${contextName}" does not exist`, source, 'users');
+  // As client-go: a user named by the context but missing means no credentials; a user asked for
+  // by override must exist.
+  if (overrides.user && !userEntry) {
+    throw new KubeconfigError(`user "${userName}" does not exist`, source, 'users');
   }
   const cluster: KubeconfigCluster = clusterEntry?.cluster ?? {};
   const user: KubeconfigUser = userEntry?.user ?? {};

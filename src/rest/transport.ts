@@ -263,7 +263,27 @@ function authorizationSecrets(value: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-/** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
+const writeStderr = (line: string) => {
+  process.stderr.write(`${line}\n`);
+};
+/** Origins already warned about, per logger: the plain-HTTP warning is given once. */
+const warnedPlainHttp = new WeakMap<(line: string) => void, Set<string>>();
+
+/** Says once per logger and origin that credentials are withheld from a plain-HTTP server. */
+function warnPlainHttp(config: Config, origin: string): void {
+  const log = config.logger ?? writeStderr;
+  const seen = warnedPlainHttp.get(log) ?? new Set<string>();
+  warnedPlainHttp.set(log, seen);
+  if (seen.has(origin)) return;
+  seen.add(origin);
+  log(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
+}
+
+/**
+ * Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). The
+ * configured credentials (token, token file, basic auth, exec plugin) go only to https URLs: to a
+ * plain http:// server none are sent (as client-go's clientcmd), with one warning through the logger.
+ */
 export function roundTripFor(config: Config): RoundTrip {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
   protectSecrets(config);
@@ -283,6 +303,9 @@ export function roundTripFor(config: Config): RoundTrip {
   const hold: PoolHold = {};
   if (fixedTls) holdPool(hold, fixedTls, config.proxy);
   const fixedDispatcher = hold.dispatcher;
+  const hasCredentials = Boolean(
+    config.execProvider || tokenFile || config.bearerToken || config.username || config.password,
+  );
   // Credentials go on requests that have no Authorization header of their own (client-go's
   // auth round trippers). A token file wins over bearerToken, which stands in while the file
   // cannot be read; basic auth needs a username (the password may be empty).
@@ -290,7 +313,10 @@ export function roundTripFor(config: Config): RoundTrip {
     const headers: Record<string, string | string[]> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
     const ownAuth = hasHeader(req.headers, 'authorization');
     let tls = fixedTls;
-    if (config.execProvider) {
+    if (!ownAuth && req.url.protocol === 'http:' && hasCredentials) {
+      warnPlainHttp(config, req.url.origin);
+      tls ??= tlsOptions(config.tls);
+    } else if (config.execProvider) {
       let creds: ExecCredentialStatus;
       try {
         creds = await execCredentials(config.execProvider, clusterInfo, refreshExec, req.signal);
@@ -363,7 +389,12 @@ export function roundTripFor(config: Config): RoundTrip {
 
   const inner: RoundTrip = async (req) => {
     const res = await send(req, false);
-    if (res.status === 401 && config.execProvider && !hasHeader(req.headers, 'authorization')) {
+    if (
+      res.status === 401 &&
+      config.execProvider &&
+      req.url.protocol !== 'http:' &&
+      !hasHeader(req.headers, 'authorization')
+    ) {
       // The plugin's credentials were rejected: run it again, and resend once if the body allows
       // (a stream is spent; its request fails and the next one uses the new credentials).
       if (req.body instanceof Readable) {

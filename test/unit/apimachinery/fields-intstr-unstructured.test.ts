@@ -22,14 +22,68 @@ describe('field selectors', () => {
     ['status.phase!=Failed', { 'status.phase': 'Failed' }, false],
     ['a=x\\,y', { a: 'x,y' }, true],
     ['a=x\\=y', { a: 'x=y' }, true],
+    ['a=x\\\\', { a: 'x\\' }, true],
     ['', {}, true],
+    // A missing field reads as '' (Go's fields.Set.Get).
+    ['a=', {}, true],
+    ['a!=', {}, false],
+    ['a!=x', {}, true],
+    ['a=x', {}, false],
+    ['a=b,,c!=d', { a: 'b', c: 'e' }, true],
+    ['metadata.name=x y', { 'metadata.name': 'x y' }, true],
   ])('%j matches %j: %s', (sel, fields, expected) => expect(parseFieldSelector(sel).matches(fields)).toBe(expected));
 
-  it('round-trips escaping and rejects garbage', () => {
+  // What the server accepts for a ConfigMap list (fields metadata.name and metadata.namespace).
+  it.each([
+    ['', []],
+    [',', []],
+    [',,', []],
+    ['a=b,', [['a', '=', 'b']]],
+    [',a=b', [['a', '=', 'b']]],
+    [
+      'a=b,,c!=d',
+      [
+        ['a', '=', 'b'],
+        ['c', '!=', 'd'],
+      ],
+    ],
+    ['a==b', [['a', '==', 'b']]],
+    ['a!=', [['a', '!=', '']]],
+    ['a=', [['a', '=', '']]],
+    ['a!b=c', [['a!b', '=', 'c']]],
+    ['a\\,b=c', [['a\\,b', '=', 'c']]],
+    ['a=\\,\\=\\\\', [['a', '=', ',=\\']]],
+    ['a=x y ', [['a', '=', 'x y ']]],
+  ])('%j has the terms %j', (sel, terms) =>
+    expect(parseFieldSelector(sel).requirements()).toEqual(
+      terms.map(([field, operator, value]) => ({ field, operator, value })),
+    ),
+  );
+
+  it.each([
+    [' ', "can't understand"],
+    ['   ', "can't understand"],
+    ['nooperator', "can't understand"],
+    ['a=b,c', "can't understand"],
+    ['a=b=c', 'unescaped ='],
+    ['a===b', 'unescaped ='],
+    ['a!==b', 'unescaped ='],
+    ['metadata.name=cm\\-1', 'invalid escape sequence'],
+    ['metadata.name=x\\', "ends with '\\'"],
+    ['metadata.name=x\\n', 'invalid escape sequence'],
+    [' metadata.name=x', 'whitespace'],
+    ['metadata.name =x', 'whitespace'],
+    ['metadata.name\t==x', 'whitespace'],
+    ['=x', 'empty'],
+    ['!=x', 'empty'],
+  ])('rejects %j', (sel, message) => {
+    expect(() => parseFieldSelector(sel)).toThrow(FieldSelectorParseError);
+    expect(() => parseFieldSelector(sel)).toThrow(message);
+  });
+
+  it('round-trips escaping', () => {
     expect(oneTermEqualSelector('metadata.name', 'a,b=c\\d').toString()).toBe('metadata.name=a\\,b\\=c\\\\d');
     expect(parseFieldSelector(oneTermEqualSelector('f', 'a,b').toString()).matches({ f: 'a,b' })).toBe(true);
-    expect(() => parseFieldSelector('nooperator')).toThrow(FieldSelectorParseError);
-    expect(() => parseFieldSelector('a=b=c')).toThrow(/unescaped =/);
   });
 });
 

@@ -525,7 +525,7 @@ describe('overrides', () => {
 
   it.each([
     [{ cluster: 'nope' }, 'clusters', 'cluster "nope" of context "main" does not exist'],
-    [{ user: 'nope' }, 'users', 'user "nope" of context "main" does not exist'],
+    [{ user: 'nope' }, 'users', 'user "nope" does not exist'],
     [{ context: 'nope' }, 'contexts', 'context "nope" does not exist'],
   ])('rejects an override naming a missing entry: %o', (overrides, field, message) => {
     const err = kubeconfigError(() => loadKubeConfig({ path: file, overrides }));
@@ -597,11 +597,11 @@ describe('errors name the file and field and never a credential', () => {
       /cluster "gone" of context "no-cluster" does not exist/,
     ],
     [
-      'a context naming a missing user',
+      'a user override naming a missing user',
       base(),
-      { context: 'no-user' },
+      { context: 'no-user', overrides: { user: 'ghost' } },
       'users',
-      /user "ghost" of context "no-user" does not exist/,
+      /user "ghost" does not exist/,
     ],
     ['an auth-provider user', base(), { context: 'sso' }, 'users["sso"].user.auth-provider', /auth-provider "oidc"/],
     [
@@ -659,6 +659,20 @@ describe('errors name the file and field and never a credential', () => {
     const err = kubeconfigError(() => loadKubeConfig({ path: file }));
     expect(err.message).toMatch(/not valid YAML at line \d+, column \d+/);
     expect(err.message).not.toContain(SECRETS[0]);
+  });
+
+  it('loads a context naming a missing user without credentials, as client-go', () => {
+    const file = put(folder(), 'config', base());
+    const { config, context } = loadKubeConfig({ path: file, context: 'no-user' });
+    expect(context).toBe('no-user');
+    expect(config.host).toBe('https://c:6443');
+    expect([config.bearerToken, config.username, config.password, config.execProvider]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([config.tls?.certData, config.tls?.keyData, config.impersonate]).toEqual([undefined, undefined, undefined]);
   });
 
   it('loads a context whose user is fine when another user has an auth-provider', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clearExecCredentialCache, ConfigError, restClientFor } from '../../../src/rest/index.js';
-import { json, startFakeServer } from '../../support/fake-server.js';
+import { json, LOOPBACK_CA, startFakeServer } from '../../support/fake-server.js';
 
 let dir: string;
 beforeEach(() => {
@@ -32,14 +32,18 @@ describe('exec credential plugin', () => {
     const command = plugin(
       `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'tok-' + runs, expirationTimestamp: new Date(Date.now() + 3600e3).toISOString() } }));`,
     );
-    const server = await startFakeServer((req, res) => {
-      if (req.headers.authorization === 'Bearer tok-1' && server.requests.length > 2)
-        json(res, 401, { kind: 'Status', code: 401 });
-      else json(res, 200, { auth: req.headers.authorization });
-    });
+    const server = await startFakeServer(
+      (req, res) => {
+        if (req.headers.authorization === 'Bearer tok-1' && server.requests.length > 2)
+          json(res, 401, { kind: 'Status', code: 401 });
+        else json(res, 200, { auth: req.headers.authorization });
+      },
+      { tls: true },
+    );
     close = server.close;
     const rc = restClientFor({
       host: server.url,
+      tls: { caData: LOOPBACK_CA },
       groupVersion: { group: '', version: 'v1' },
       qps: -1,
       execProvider: { apiVersion: 'client.authentication.k8s.io/v1', command, interactiveMode: 'Never' },
@@ -55,7 +59,7 @@ describe('exec credential plugin', () => {
   it('reports a failing plugin without its output', async () => {
     const command = plugin(`process.stdout.write('super-secret-output'); process.exit(3);`);
     const rc = restClientFor({
-      host: 'http://127.0.0.1:1',
+      host: 'https://127.0.0.1:1',
       groupVersion: { group: '', version: 'v1' },
       execProvider: { apiVersion: 'client.authentication.k8s.io/v1', command, interactiveMode: 'Never' },
     });
@@ -71,7 +75,7 @@ describe('exec credential plugin', () => {
 
   it('shows the install hint when the command is missing', async () => {
     const rc = restClientFor({
-      host: 'http://127.0.0.1:1',
+      host: 'https://127.0.0.1:1',
       groupVersion: { group: '', version: 'v1' },
       execProvider: {
         apiVersion: 'client.authentication.k8s.io/v1',

@@ -29,7 +29,7 @@ import {
   type URLBackoffManager,
 } from '../../../src/rest/index.js';
 import { rejection } from '../../support/caught.js';
-import { json, type Recorded, startFakeServer } from '../../support/fake-server.js';
+import { json, LOOPBACK_CA, type Recorded, startFakeServer } from '../../support/fake-server.js';
 import { cannedResponse } from '../../support/canned-response.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -98,12 +98,12 @@ afterEach(async () => {
   closeServer = undefined;
 });
 
-/** A core/v1 client on a local fake server. */
+/** A core/v1 client on a local fake https server (credentials go only over https). */
 async function serve(
   handler: Parameters<typeof startFakeServer>[0],
   config: Partial<Config> = {},
 ): Promise<{ rc: RESTClient; requests: Recorded[]; url: string }> {
-  const server = await startFakeServer(handler);
+  const server = await startFakeServer(handler, { tls: true });
   closeServer = server.close;
   const rc = restClientFor({
     host: server.url,
@@ -112,6 +112,7 @@ async function serve(
     proxy: false,
     warningHandler: noWarnings,
     ...config,
+    tls: { caData: LOOPBACK_CA, ...config.tls },
   });
   return { rc, requests: server.requests, url: server.url };
 }

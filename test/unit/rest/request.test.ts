@@ -20,7 +20,7 @@ import {
   restClientFor,
   type RESTClient,
 } from '../../../src/rest/index.js';
-import { json, type Recorded, startFakeServer } from '../../support/fake-server.js';
+import { json, LOOPBACK_CA, type Recorded, startFakeServer } from '../../support/fake-server.js';
 
 let closeServer: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -32,7 +32,7 @@ async function setup(
   handler: Parameters<typeof startFakeServer>[0],
   config: Partial<Config> = {},
 ): Promise<{ rc: RESTClient; requests: Recorded[] }> {
-  const server = await startFakeServer(handler);
+  const server = await startFakeServer(handler, { tls: true });
   closeServer = server.close;
   const rc = restClientFor({
     host: server.url,
@@ -40,6 +40,7 @@ async function setup(
     groupVersion: { group: 'apps', version: 'v1' },
     qps: -1,
     ...config,
+    tls: { caData: LOOPBACK_CA, ...config.tls },
   });
   return { rc, requests: server.requests };
 }
