@@ -17,11 +17,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function pidsOfChildren(parent: number): Promise<number[]> {
-  const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(parent)]);
+/** The server processes among a process's children (its reaper, also a child, is not one). */
+async function pidsOfServers(parent: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-o', 'pid=,comm=', '--ppid', String(parent)]);
   return stdout
     .split('\n')
-    .map((s) => Number(s.trim()))
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, comm]) => comm === 'etcd' || comm === 'kube-apiserver')
+    .map(([pid]) => Number(pid))
     .filter((n) => n > 0);
 }
 
@@ -50,7 +53,7 @@ describe('kube-client envtest up', () => {
     const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig!, 'get', 'ns', 'default', '-o', 'name']);
     expect(stdout.trim()).toBe('namespace/default');
 
-    const servers = await pidsOfChildren(child.pid!);
+    const servers = await pidsOfServers(child.pid!);
     expect(servers.length).toBe(2); // etcd and kube-apiserver
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -1,5 +1,6 @@
-// The sample controller end to end against kube-apiserver: a Foo gets an owned Deployment of the
-// right size, its status follows the Deployment, scaling and deleting are reconciled, a name
+// The sample controller end to end against the real one-node cluster: a Foo gets an owned
+// Deployment of the right size whose Pods really run, its status follows the Deployment's
+// availability as the cluster's deployment controller reports it, scaling and deleting are reconciled, a name
 // conflict is retried with backoff until it clears, and shutdown drains.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
@@ -36,6 +37,12 @@ describe('sample controller', () => {
     await installFooCrd(config, 'examples/sample-controller/crd.yaml');
     controller = new FooController(config, {
       namespace: ns,
+      container: {
+        name: 'web',
+        image: controlPlane.node.images.busybox,
+        imagePullPolicy: 'Never',
+        command: ['httpd', '-f', '-p', '8080'],
+      },
       observer: { log: () => {}, event: (f, type, reason) => events.push(`${type} ${reason} ${f.metadata?.name}`) },
     });
     running = controller.run(2, ac.signal);
@@ -63,15 +70,11 @@ describe('sample controller', () => {
       expect.objectContaining({ kind: 'Foo', name: 'foo-a', uid: created.metadata?.uid, controller: true }),
     ]);
 
-    // Play the deployment controller: report 2 available replicas; the Foo status follows.
-    await deployments().patch(
-      'dep-a',
-      'application/merge-patch+json',
-      { status: { replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 } },
-      {},
-      'status',
+    // The cluster's deployment controller and the node make 2 replicas available; the Foo status follows.
+    await until(
+      async () => (((await foos().get('foo-a')) as Foo).status?.availableReplicas === 2 ? true : undefined),
+      120_000,
     );
-    await until(async () => (((await foos().get('foo-a')) as Foo).status?.availableReplicas === 2 ? true : undefined));
 
     await foos().patch('foo-a', 'application/merge-patch+json', { spec: { replicas: 3 } });
     await until(async () =>
