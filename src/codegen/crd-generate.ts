@@ -1,19 +1,13 @@
-// Generating from CRDs in two streaming passes, so memory stays bounded by the largest document
-// rather than growing with the input: the first pass reads every document and keeps only names,
-// scope and a fingerprint per served version (repeats skipped, conflicts refused); the names of
-// everything are then fixed; the second pass reads the documents again and writes each kind's
-// types file as soon as it is rendered. Progress lines every few seconds on large inputs.
+// Generating from CRDs in one streaming pass, so memory stays bounded by the largest document
+// rather than growing with the input: each file is read and split into documents one at a time,
+// each served CRD version is named, rendered and written to its own types file at once, and only
+// names, scope and a fingerprint per resource are kept (to skip repeats, refuse conflicts and
+// write the clients at the end). Progress lines every few seconds on large inputs.
 import { basename } from 'node:path';
 import type { CrdVersion } from './crd-model.js';
 import { crdVersions } from './crd-model.js';
 import { documentsOf, inputFiles, readInputFile } from './crd-input.js';
-import {
-  clientModel,
-  META_NAMES,
-  type PlannedGroupVersion,
-  type PlannedResource,
-  planGroupVersions,
-} from './crd-plan.js';
+import { CrdPlanner, clientModel, META_NAMES, type PlannedGroupVersion, type PlannedResource } from './crd-plan.js';
 import { renderCrdTypes } from './crd-types.js';
 import {
   type ClientStyle,
@@ -39,21 +33,6 @@ export interface CrdGenerateOptions {
   log?: (line: string) => void;
 }
 
-/** Calls `fn` for each CRD version of every input document, in input order. */
-async function eachVersion(
-  files: string[],
-  fn: (v: CrdVersion) => void | Promise<void>,
-  onFile?: (index: number) => void,
-): Promise<void> {
-  for (const [i, file] of files.entries()) {
-    const text = await readInputFile(file);
-    for (const doc of documentsOf(text, file)) {
-      for (const v of crdVersions(doc) ?? []) await fn(v);
-    }
-    onFile?.(i + 1);
-  }
-}
-
 function gvk(v: { group: string; version: string; kind: string }): string {
   return `${v.group}/${v.version}/${v.kind}`;
 }
@@ -69,44 +48,37 @@ function throttled(log: (line: string) => void): (line: () => string) => void {
   };
 }
 
-/** Pass 1: what resources the input holds (first occurrence wins; a different repeat is an error). */
-async function indexInput(
-  files: string[],
-  log: (line: string) => void,
-): Promise<Map<string, Omit<CrdVersion, 'schema'>>> {
-  const found = new Map<string, Omit<CrdVersion, 'schema'>>();
-  const plurals = new Map<string, string>();
-  const progress = throttled(log);
-  let repeats = 0;
-  await eachVersion(
-    files,
-    (v) => {
-      const key = gvk(v);
-      const first = found.get(key);
-      if (first) {
-        if (first.fingerprint !== v.fingerprint) {
-          throw new CodegenError(
-            `CustomResourceDefinition ${v.crdName} (${key}) is given twice with different contents, in ${first.source} and in ${v.source}; give it once`,
-          );
-        }
-        if (repeats++ < 5) log(`codegen: ${v.source}: ${v.crdName} ${v.version} repeats ${first.source}; skipped`);
-        return;
-      }
-      const pluralKey = `${v.group}/${v.version}/${v.plural}`;
-      const other = plurals.get(pluralKey);
-      if (other !== undefined && other !== v.kind) {
+/** The resources seen so far: first occurrence wins, an identical repeat is skipped, a different one refused. */
+class SeenResources {
+  readonly byKey = new Map<string, Omit<CrdVersion, 'schema'>>();
+  private readonly plurals = new Map<string, string>();
+  repeats = 0;
+
+  /** True when `v` is new; false for a repeat; throws for a conflicting repeat. */
+  admit(v: CrdVersion, log: (line: string) => void): boolean {
+    const key = gvk(v);
+    const first = this.byKey.get(key);
+    if (first) {
+      if (first.fingerprint !== v.fingerprint) {
         throw new CodegenError(
-          `${v.source}: resource ${v.plural}.${v.group}/${v.version} is defined for two kinds, ${other} and ${v.kind}`,
+          `CustomResourceDefinition ${v.crdName} (${key}) is given twice with different contents, in ${first.source} and in ${v.source}; give it once`,
         );
       }
-      plurals.set(pluralKey, v.kind);
-      const { schema: _schema, ...meta } = v;
-      found.set(key, meta);
-    },
-    (n) => progress(() => `codegen: indexed ${n}/${files.length} files, ${found.size} resources`),
-  );
-  if (repeats > 5) log(`codegen: ${repeats} repeated CRD versions skipped in all`);
-  return found;
+      if (this.repeats++ < 5) log(`codegen: ${v.source}: ${v.crdName} ${v.version} repeats ${first.source}; skipped`);
+      return false;
+    }
+    const pluralKey = `${v.group}/${v.version}/${v.plural}`;
+    const other = this.plurals.get(pluralKey);
+    if (other !== undefined && other !== v.kind) {
+      throw new CodegenError(
+        `${v.source}: resource ${v.plural}.${v.group}/${v.version} is defined for two kinds, ${other} and ${v.kind}`,
+      );
+    }
+    this.plurals.set(pluralKey, v.kind);
+    const { schema: _schema, ...meta } = v;
+    this.byKey.set(key, meta);
+    return true;
+  }
 }
 
 function typesFile(r: PlannedResource, text: string, apimachinery: string): string {
@@ -137,33 +109,34 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
   const started = Date.now();
   log(`codegen: reading CRDs from ${options.paths.join(', ')}`);
   const files = await inputFiles(options.paths);
-  const found = await indexInput(files, log);
-  if (found.size === 0) {
-    throw new CodegenError(
-      `${options.paths.join(', ')}: no CustomResourceDefinition with a served version; nothing to generate`,
-    );
-  }
-  const plan = planGroupVersions(found.values());
-  const byKey = new Map<string, [PlannedGroupVersion, PlannedResource]>();
-  for (const gv of plan) for (const r of gv.resources) byKey.set(gvk(r.crd), [gv, r]);
-  log(
-    `codegen: ${found.size} CRD versions in ${files.length} files, ${plan.length} group versions, ${found.size} resources`,
-  );
-
   const out = await StagedOutput.open(options.outDir);
+  const seen = new SeenResources();
+  const planner = new CrdPlanner();
   try {
     const progress = throttled(log);
-    let done = 0;
-    await eachVersion(files, async (v) => {
-      const entry = byKey.get(gvk(v));
-      if (!entry || entry[1].crd.source !== v.source) return; // a skipped repeat
-      const [gv, r] = entry;
-      const pathToRoot = '../'.repeat(r.file.split('/').length - 1);
-      const text = renderCrdTypes(v, gv.names, r.typeName, r.listTypeName, META_NAMES);
-      await out.write(r.file, typesFile(r, text, runtimeFor(runtime, pathToRoot).apimachinery));
-      done++;
-      progress(() => `codegen: wrote the types of ${done}/${found.size} resources`);
-    });
+    for (const [i, file] of files.entries()) {
+      const text = await readInputFile(file);
+      for (const doc of documentsOf(text, file)) {
+        for (const v of crdVersions(doc) ?? []) {
+          if (!seen.admit(v, log)) continue;
+          const { gv, resource } = planner.add(seen.byKey.get(gvk(v))!);
+          const pathToRoot = '../'.repeat(resource.file.split('/').length - 1);
+          const types = renderCrdTypes(v, gv.names, resource.typeName, resource.listTypeName, META_NAMES);
+          await out.write(resource.file, typesFile(resource, types, runtimeFor(runtime, pathToRoot).apimachinery));
+        }
+      }
+      progress(() => `codegen: read ${i + 1}/${files.length} files, ${seen.byKey.size} resources so far`);
+    }
+    if (seen.repeats > 5) log(`codegen: ${seen.repeats} repeated CRD versions skipped in all`);
+    if (seen.byKey.size === 0) {
+      throw new CodegenError(
+        `${options.paths.join(', ')}: no CustomResourceDefinition with a served version; nothing to generate`,
+      );
+    }
+    const plan = planner.groupVersions();
+    log(
+      `codegen: ${seen.byKey.size} CRD versions in ${files.length} files, ${plan.length} group versions, ${seen.byKey.size} resources`,
+    );
     const model = clientModel(plan);
     for (const gv of plan) await out.write(`types/${gv.mod}.ts`, groupVersionTypes(gv));
     for (const [i, gv] of plan.entries()) {
@@ -188,11 +161,12 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
   log(
     `codegen: wrote ${out.files} files (${(out.bytes / 1024).toFixed(0)} KiB) to ${options.outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  const kinds = seen.byKey.size;
   return {
     files: out.files,
     bytes: out.bytes,
-    definitions: found.size * 2,
-    groupVersions: plan.length,
-    kinds: found.size,
+    definitions: kinds * 2,
+    groupVersions: planner.groupVersions().length,
+    kinds,
   };
 }

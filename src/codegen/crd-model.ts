@@ -63,17 +63,28 @@ function missingFields(spec: RawCrd['spec']): string[] {
   return missing;
 }
 
-/** A stable JSON text (sorted keys) for fingerprints. */
-function stableJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
-  if (v && typeof v === 'object') {
+/** Appends a stable JSON text of `v` (object keys sorted) to `parts`, in linear time. */
+function stableJson(v: unknown, parts: string[]): string[] {
+  if (Array.isArray(v)) {
+    parts.push('[');
+    for (const x of v) {
+      stableJson(x, parts);
+      parts.push(',');
+    }
+    parts.push(']');
+  } else if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(o[k])}`)
-      .join(',')}}`;
+    parts.push('{');
+    for (const k of Object.keys(o).sort()) {
+      parts.push(JSON.stringify(k), ':');
+      stableJson(o[k], parts);
+      parts.push(',');
+    }
+    parts.push('}');
+  } else {
+    parts.push(JSON.stringify(v) ?? 'null');
   }
-  return JSON.stringify(v) ?? 'null';
+  return parts;
 }
 
 /**
@@ -118,7 +129,7 @@ export function crdVersions(doc: InputDocument): CrdVersion[] | null {
       scale: !!v.subresources?.scale,
       schema,
     };
-    const fingerprint = createHash('sha256').update(stableJson(base)).digest('hex');
+    const fingerprint = createHash('sha256').update(stableJson(base, []).join('')).digest('hex');
     out.push({ ...base, crdName: name ?? `${plural}.${group}`, source: doc.source, fingerprint });
   }
   return out;

@@ -1,7 +1,6 @@
-// Names for everything the CRD output declares, fixed before any file is written: one accessor,
-// client file, types module and namespace alias per group version, a type name per kind and list,
-// a types file per resource. Two things that would get the same name are an error naming both,
-// never an overwrite.
+// Names for everything the CRD output declares: one accessor, client file, types module and
+// namespace alias per group version, a type name per kind and list, a types file per resource.
+// Two things that would get the same name are an error naming both, never an overwrite.
 import { crdDefinitionPrefix } from './crd.js';
 import type { CrdVersion } from './crd-model.js';
 import { applyConfigurationName, groupVersionAccessor, resourceAccessor } from './emit-clients.js';
@@ -48,48 +47,75 @@ function claimOnce(seen: Map<string, string>, name: string, owner: string, what:
   seen.set(key, owner);
 }
 
+/** Members of every generated group-version client class, which no resource accessor may take. */
+const CLIENT_MEMBERS = ['restClient', 'constructor'];
+
 /**
- * Plans the output for the resources of the input (one entry per group/version/kind), sorted by
- * group, version and kind. Throws a CodegenError when two group versions or two resources would
- * get the same accessor, file or namespace name.
+ * Names the output of CRDs as they stream in: {@link add} gives each new resource its type names
+ * and types file (names are handed out in input order, so the same input always gives the same
+ * names), {@link groupVersions} the group versions sorted by group and version. Throws a
+ * CodegenError as soon as two group versions or two resources would get the same accessor, file
+ * or namespace name.
  *
  * @example
- * const plan = planGroupVersions(resources);
- * plan[0]!.accessor; // 'exampleComV1'
+ * const planner = new CrdPlanner();
+ * const r = planner.add(version); // r.typeName, r.file
+ * planner.groupVersions()[0]!.accessor; // 'exampleComV1'
  */
-export function planGroupVersions(resources: Iterable<Omit<CrdVersion, 'schema'>>): PlannedGroupVersion[] {
-  const byGv = new Map<string, Array<Omit<CrdVersion, 'schema'>>>();
-  for (const r of resources) {
-    const key = `${r.group}/${r.version}`;
-    const list = byGv.get(key) ?? [];
-    list.push(r);
-    byGv.set(key, list);
-  }
-  const accessors = new Map<string, string>();
-  const modules = new Map<string, string>();
-  const aliases = new Map<string, string>();
-  const out: PlannedGroupVersion[] = [];
-  for (const key of [...byGv.keys()].sort()) {
-    const list = byGv.get(key)!.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-    const { group, version } = list[0]!;
+export class CrdPlanner {
+  private readonly gvs = new Map<string, PlannedGroupVersion & { members: Map<string, string> }>();
+  private readonly accessors = new Map<string, string>();
+  private readonly modules = new Map<string, string>();
+  private readonly aliases = new Map<string, string>();
+
+  private groupVersion(group: string, version: string): PlannedGroupVersion & { members: Map<string, string> } {
+    const key = `${group}/${version}`;
+    let gv = this.gvs.get(key);
+    if (gv) return gv;
     const accessor = groupVersionAccessor({ group, version });
     const [mod] = moduleOf(`${crdDefinitionPrefix(group)}.${version}.X`);
     const alias = moduleAlias(mod);
-    claimOnce(accessors, accessor, key, 'accessor');
-    claimOnce(modules, mod, key, 'types module');
-    claimOnce(aliases, alias, key, 'namespace');
-    const names = new NameRegistry(Object.values(META_NAMES));
-    const members = new Map<string, string>();
-    const planned = list.map((crd) => {
-      const owner = `${crd.kind} (${crd.plural}.${group}/${version})`;
-      claimOnce(members, resourceAccessor(crd.plural, crd.kind), owner, 'resource accessor');
-      claimOnce(members, applyConfigurationName(crd.kind), owner, 'apply configuration helper');
-      return { crd, typeName: names.claim(crd.kind), listTypeName: '', file: `types/${mod}/${crd.plural}.ts` };
-    });
-    for (const p of planned) p.listTypeName = names.claim(p.crd.listKind);
-    out.push({ group, version, accessor, mod, alias, names, resources: planned });
+    claimOnce(this.accessors, accessor, key, 'accessor');
+    claimOnce(this.modules, mod, key, 'types module');
+    claimOnce(this.aliases, alias, key, 'namespace');
+    const members = new Map<string, string>(CLIENT_MEMBERS.map((m) => [m.toLowerCase(), 'the client class']));
+    gv = {
+      group,
+      version,
+      accessor,
+      mod,
+      alias,
+      names: new NameRegistry(Object.values(META_NAMES)),
+      resources: [],
+      members,
+    };
+    this.gvs.set(key, gv);
+    return gv;
   }
-  return out;
+
+  /** Plans one resource (a served CRD version seen for the first time). */
+  add(crd: Omit<CrdVersion, 'schema'>): { gv: PlannedGroupVersion; resource: PlannedResource } {
+    const gv = this.groupVersion(crd.group, crd.version);
+    const owner = `${crd.kind} (${crd.plural}.${crd.group}/${crd.version})`;
+    claimOnce(gv.members, resourceAccessor(crd.plural, crd.kind), owner, 'resource accessor');
+    claimOnce(gv.members, applyConfigurationName(crd.kind), owner, 'apply configuration helper');
+    const typeName = gv.names.claim(crd.kind);
+    const listTypeName = gv.names.claim(crd.listKind);
+    const resource = { crd, typeName, listTypeName, file: `types/${gv.mod}/${crd.plural}.ts` };
+    gv.resources.push(resource);
+    return { gv, resource };
+  }
+
+  /** The group versions planned so far, sorted by group and version, their resources by kind. */
+  groupVersions(): PlannedGroupVersion[] {
+    return [...this.gvs.keys()].sort().map((key) => {
+      const { members: _members, ...gv } = this.gvs.get(key)!;
+      return {
+        ...gv,
+        resources: [...gv.resources].sort((a, b) => (a.crd.kind < b.crd.kind ? -1 : a.crd.kind > b.crd.kind ? 1 : 0)),
+      };
+    });
+  }
 }
 
 /** The model the client emitters take, for a plan. */

@@ -72,9 +72,11 @@ export function kindsNamedLikeGlobals(): void {
   const plain: Record<string, number> = { a: 1 };
   const arr: dns_example_com_v1beta1.Array = { spec: { items: [{ a: 'x' }] } };
   const p: dns_example_com_v1beta1.Promise = { spec: { date: { Date: 'today' } } };
-  const setSpec: dns_example_com_v1beta1.SetSpec = { spec: { other: 'x' } };
+  // Set came first and its spec took the name SetSpec: the kind SetSpec gets the next free name.
+  const setSpec: dns_example_com_v1beta1.SetSpec2 = { kind: 'SetSpec', spec: { other: 'x' } };
   const set: dns_example_com_v1beta1.Set = { spec: { size: 1 } };
-  void [record, plain, arr, p, setSpec, set];
+  const nested: dns_example_com_v1beta1.SetSpec = { size: 1 };
+  void [record, plain, arr, p, setSpec, set, nested];
 }
 
 export function preservedUnknownFields(): void {
