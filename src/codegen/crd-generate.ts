@@ -31,6 +31,8 @@ export interface CrdGenerateOptions {
   outDir: string;
   runtime?: string;
   log?: (line: string) => void;
+  /** Least time between two progress lines (default 2000 ms). */
+  progressEveryMs?: number;
 }
 
 function gvk(v: { group: string; version: string; kind: string }): string {
@@ -38,11 +40,11 @@ function gvk(v: { group: string; version: string; kind: string }): string {
 }
 
 /** A progress reporter that speaks at most every few seconds. */
-function throttled(log: (line: string) => void): (line: () => string) => void {
+function throttled(log: (line: string) => void, everyMs: number): (line: () => string) => void {
   let last = Date.now();
   return (line) => {
     const now = Date.now();
-    if (now - last < PROGRESS_EVERY_MS) return;
+    if (now - last < everyMs) return;
     last = now;
     log(line());
   };
@@ -113,7 +115,7 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
   const seen = new SeenResources();
   const planner = new CrdPlanner();
   try {
-    const progress = throttled(log);
+    const progress = throttled(log, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     for (const [i, file] of files.entries()) {
       const text = await readInputFile(file);
       for (const doc of documentsOf(text, file)) {

@@ -37,6 +37,12 @@ function enumType(values: unknown[]): string | undefined {
   return literals.join(' | ');
 }
 
+/** An item or value schema with the description of its array or map when it has none of its own. */
+function withDescription(s: CrdSchema | undefined, description: string | undefined): CrdSchema | undefined {
+  if (!s || typeof s !== 'object' || s.description || !description || !s.properties) return s;
+  return { ...s, description };
+}
+
 /** Wraps a union for use as an array element: `(A | B)[]`. */
 const arrayOf = (t: string) => (/[ |&]/.test(t) ? `(${t})[]` : `${t}[]`);
 
@@ -84,7 +90,7 @@ export function renderCrdTypes(
       case 'boolean':
         return 'boolean';
       case 'array':
-        return arrayOf(typeOf(s.items as CrdSchema | undefined, path));
+        return arrayOf(typeOf(withDescription(s.items as CrdSchema | undefined, s.description), path));
       case 'object':
         return objectType(s, path);
       default:
@@ -98,7 +104,7 @@ export function renderCrdTypes(
     const open = s['x-kubernetes-preserve-unknown-fields'] === true || extra === true;
     if (!props) {
       if (extra && typeof extra === 'object') {
-        return `{ [key: string]: ${typeOf(extra as CrdSchema, path)} }`;
+        return `{ [key: string]: ${typeOf(withDescription(extra as CrdSchema, s.description), path)} }`;
       }
       return '{ [key: string]: unknown }';
     }

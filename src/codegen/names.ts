@@ -14,9 +14,10 @@ const RESERVED = new Set(
 );
 
 /**
- * TypeScript's global type names. Generated type modules refer to none of them (arrays are `T[]`,
- * maps index signatures), so a kind may keep such a name (`Record`); they are listed so that
- * {@link isSafeTypeName} can tell callers which names would shadow a global.
+ * TypeScript's global type names that a kind may well be called (Crossplane has a `Record`).
+ * Generated type modules refer to none of them (arrays are `T[]`, maps index signatures), so a
+ * kind keeps such a name without shadowing anything the module needs; tests check the output
+ * against this list.
  */
 export const TS_GLOBAL_TYPES: ReadonlySet<string> = new Set(
   (
@@ -26,11 +27,6 @@ export const TS_GLOBAL_TYPES: ReadonlySet<string> = new Set(
     'Iterable Iterator AsyncIterable AsyncIterator ArrayLike PropertyKey'
   ).split(' '),
 );
-
-/** True for a valid identifier that is no reserved word and no predefined type name. */
-export function isSafeTypeName(name: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && !RESERVED.has(name);
-}
 
 /**
  * A usable type name from any text: invalid characters dropped (the next letter upper-cased), a
