@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import type { CrdVersion } from './crd-model.js';
 import { crdVersions } from './crd-model.js';
-import { documentsOf, inputFiles, readInputFile } from './crd-input.js';
+import { inputFiles, readDocuments } from './crd-input.js';
 import { CrdPlanner, clientModel, META_NAMES, type PlannedGroupVersion, type PlannedResource } from './crd-plan.js';
 import { renderCrdTypes } from './crd-types.js';
 import {
@@ -117,8 +117,7 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
   try {
     const progress = throttled(log, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     for (const [i, file] of files.entries()) {
-      const text = await readInputFile(file);
-      for (const doc of documentsOf(text, file)) {
+      for await (const doc of readDocuments(file)) {
         for (const v of crdVersions(doc) ?? []) {
           if (!seen.admit(v, log)) continue;
           const { gv, resource } = planner.add(seen.byKey.get(gvk(v))!);

@@ -1,7 +1,9 @@
 // Where CRDs come from: files and folders (searched for .yaml, .yml and .json), each file split into
 // its YAML documents one at a time, `kind: List` documents (`kubectl get crd -o yaml`) opened into
 // their items. Helm templates and unparseable text end with a message saying what to do.
+import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CodegenError } from './errors.js';
@@ -163,19 +165,82 @@ export function* documentsOf(text: string, file: string): Generator<InputDocumen
     }
   }
   let n = 0;
-  for (const [chunk, firstLine] of splitYamlDocuments(text)) {
-    n++;
-    const doc = parseDocument(chunk, { uniqueKeys: true });
-    const [error] = doc.errors;
-    if (error) {
-      if (chunk.includes('{{')) throw new CodegenError(`${file}: ${HELM_HINT}`);
-      const first = error.message.split('\n')[0]!.replace(/:$/, '');
-      const where = first.replace(/at line (\d+)/, (_m, l: string) => `at line ${Number(l) + firstLine}`);
-      throw new CodegenError(`${file}: not valid YAML: ${where}`);
-    }
-    const value = doc.toJSON() as unknown;
-    if (value === null || value === undefined) continue;
-    if (hasTemplateMarks(value)) throw new CodegenError(`${file}: ${HELM_HINT}`);
-    yield* withItems(value, file, [`document ${n}`]);
+  for (const [chunk, firstLine] of splitYamlDocuments(text)) yield* yamlDocument(chunk, file, ++n, firstLine);
+}
+
+/** The object(s) of one YAML document (`n`th in the file, starting at line `firstLine`, 0-based). */
+function* yamlDocument(chunk: string, file: string, n: number, firstLine: number): Generator<InputDocument> {
+  const doc = parseDocument(chunk, { uniqueKeys: true });
+  const [error] = doc.errors;
+  if (error) {
+    if (chunk.includes('{{')) throw new CodegenError(`${file}: ${HELM_HINT}`);
+    const first = error.message.split('\n')[0]!.replace(/:$/, '');
+    const where = first.replace(/at line (\d+)/, (_m, l: string) => `at line ${Number(l) + firstLine}`);
+    throw new CodegenError(`${file}: not valid YAML: ${where}`);
   }
+  const value = doc.toJSON() as unknown;
+  if (value === null || value === undefined) return;
+  if (hasTemplateMarks(value)) throw new CodegenError(`${file}: ${HELM_HINT}`);
+  yield* withItems(value, file, [`document ${n}`]);
+}
+
+/** Files above this size are read line by line, one YAML document at a time. */
+export const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The objects in one file, as {@link documentsOf}, reading a large YAML file one document at a
+ * time so that memory does not grow with the file (JSON is read whole).
+ *
+ * @example
+ * for await (const doc of readDocuments('crds.yaml')) console.log(doc.source);
+ */
+export async function* readDocuments(file: string, streamAbove = STREAM_ABOVE_BYTES): AsyncGenerator<InputDocument> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    throw new CodegenError(`cannot read CRD file ${file}: ${fsReason(err)}`);
+  }
+  if (size <= streamAbove) {
+    yield* documentsOf(await readInputFile(file), file);
+    return;
+  }
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let chunk: string[] = [];
+  let firstLine = 0;
+  let line = 0;
+  let n = 0;
+  let json: string[] | undefined;
+  try {
+    for await (const l of lines) {
+      if (json) {
+        json.push(l);
+        continue;
+      }
+      if (line === 0 && /^\s*[[{]/.test(l)) {
+        json = [l]; // a JSON file: read whole
+        continue;
+      }
+      const marker = /^---(?=[ \t]|$)|^\.\.\.[ \t]*$/.exec(l);
+      if (marker) {
+        if (chunk.join('').trim() !== '') yield* yamlDocument(`${chunk.join('\n')}\n`, file, ++n, firstLine);
+        chunk = [marker[0] === '---' ? l.slice(3) : ''];
+        firstLine = line;
+      } else {
+        chunk.push(l);
+      }
+      line++;
+    }
+  } catch (err) {
+    if (err instanceof CodegenError) throw err;
+    throw new CodegenError(`cannot read CRD file ${file}: ${fsReason(err)}`);
+  }
+  if (json) {
+    yield* documentsOf(json.join('\n'), file);
+    return;
+  }
+  if (chunk.join('').trim() !== '') yield* yamlDocument(`${chunk.join('\n')}\n`, file, ++n, firstLine);
 }

@@ -3,7 +3,7 @@
 export { runCodegenCli } from './cli.js';
 export { crdDefinitionPrefix, modelFromCrds } from './crd.js';
 export { type CrdGenerateOptions, generateFromCrds } from './crd-generate.js';
-export { documentsOf, type InputDocument, inputFiles, splitYamlDocuments } from './crd-input.js';
+export { documentsOf, type InputDocument, inputFiles, readDocuments, splitYamlDocuments } from './crd-input.js';
 export { type CrdVersion, crdVersions } from './crd-model.js';
 export { CrdPlanner, type PlannedGroupVersion, type PlannedResource } from './crd-plan.js';
 export { renderCrdTypes } from './crd-types.js';

@@ -175,3 +175,19 @@ describe('kube-client-gen with several --crd', () => {
     );
   });
 });
+
+describe('committed CRD outputs', () => {
+  it.each([
+    ['examples/sample-controller/crd.yaml', 'examples/sample-controller/generated', '../../../src'],
+    ['test/fixtures/crds/scale-status.yaml', 'test/fixtures/generated/replicators', '../../../../src'],
+  ])(
+    '%s reproduces %s exactly (run "npm run generate" after changing the generator)',
+    async (crd, committed, runtime) => {
+      const out = newOut();
+      await generate({ crdPath: crd, outDir: out, runtime });
+      expect(allFiles(committed)).toEqual(allFiles(out));
+      for (const f of allFiles(out))
+        expect(readFileSync(join(committed, f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
+    },
+  );
+});

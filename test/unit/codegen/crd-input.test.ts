@@ -4,7 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CodegenError, documentsOf, inputFiles, splitYamlDocuments } from '../../../src/codegen/index.js';
+import {
+  CodegenError,
+  documentsOf,
+  inputFiles,
+  readDocuments,
+  splitYamlDocuments,
+} from '../../../src/codegen/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kube-client-gen-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,5 +130,36 @@ describe('inputFiles', () => {
     const path = join(dir, name);
     if (name === 'empty') mkdirSync(path);
     await expect(inputFiles([path])).rejects.toThrow(message);
+  });
+});
+
+describe('readDocuments', () => {
+  const collect = async (path: string, streamAbove: number) => {
+    const out: unknown[] = [];
+    for await (const d of readDocuments(path, streamAbove)) out.push([d.source, d.value]);
+    return out;
+  };
+
+  it.each([
+    ['YAML documents', 'a: 1\n---\nkind: List\nitems: [{b: 2}]\n...\n--- # c\nc: 3\n'],
+    ['JSON', '{"kind":"List","items":[{"a":1},{"b":2}]}\n'],
+    ['one document without markers', 'a: 1\nb: [1, 2]\n'],
+  ])('gives the same %s whether it reads the file whole or line by line', async (_name, text) => {
+    const path = join(dir, 'stream.yaml');
+    writeFileSync(path, text);
+    const whole = await collect(path, Number.MAX_SAFE_INTEGER);
+    expect(whole.length).toBeGreaterThan(0);
+    expect(await collect(path, 0)).toEqual(whole);
+  });
+
+  it.each([
+    ['after ---', 'a: 1\n---\nb: [1, 2\n'],
+    ['after ...', 'a: 1\n...\nb: [1, 2\n'],
+  ])('reports the same line of a YAML error %s either way', async (_name, text) => {
+    const path = join(dir, 'stream-bad.yaml');
+    writeFileSync(path, text);
+    const whole = await collect(path, Number.MAX_SAFE_INTEGER).catch((e: Error) => e.message);
+    expect(whole).toMatch(/at line 4, column 1$/);
+    expect(await collect(path, 0).catch((e: Error) => e.message)).toBe(whole);
   });
 });
