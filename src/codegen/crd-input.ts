@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CodegenError } from './errors.js';
+import { fastYamlValue } from './fast-yaml.js';
 
 /** One object read from the input, with where it came from (for messages). */
 export interface InputDocument {
@@ -170,15 +171,18 @@ export function* documentsOf(text: string, file: string): Generator<InputDocumen
 
 /** The object(s) of one YAML document (`n`th in the file, starting at line `firstLine`, 0-based). */
 function* yamlDocument(chunk: string, file: string, n: number, firstLine: number): Generator<InputDocument> {
-  const doc = parseDocument(chunk, { uniqueKeys: true });
-  const [error] = doc.errors;
-  if (error) {
-    if (chunk.includes('{{')) throw new CodegenError(`${file}: ${HELM_HINT}`);
-    const first = error.message.split('\n')[0]!.replace(/:$/, '');
-    const where = first.replace(/at line (\d+)/, (_m, l: string) => `at line ${Number(l) + firstLine}`);
-    throw new CodegenError(`${file}: not valid YAML: ${where}`);
+  let value = fastYamlValue(chunk);
+  if (value === undefined) {
+    const doc = parseDocument(chunk, { uniqueKeys: true });
+    const [error] = doc.errors;
+    if (error) {
+      if (chunk.includes('{{')) throw new CodegenError(`${file}: ${HELM_HINT}`);
+      const first = error.message.split('\n')[0]!.replace(/:$/, '');
+      const where = first.replace(/at line (\d+)/, (_m, l: string) => `at line ${Number(l) + firstLine}`);
+      throw new CodegenError(`${file}: not valid YAML: ${where}`);
+    }
+    value = doc.toJSON() as unknown;
   }
-  const value = doc.toJSON() as unknown;
   if (value === null || value === undefined) return;
   if (hasTemplateMarks(value)) throw new CodegenError(`${file}: ${HELM_HINT}`);
   yield* withItems(value, file, [`document ${n}`]);
