@@ -247,7 +247,12 @@ export function renderClientset(gvs: GroupVersionModel[], runtime: RuntimeImport
     const id = groupVersionAccessor(gv);
     out += `import { ${upperFirst(id)}Client } from './clientset/${id}.js';\n`;
   }
-  out += `\n/**\n * Typed clients for every group version.\n *\n * @example\n * const cs = Clientset.forConfig(config);\n * const pods = await cs.coreV1.pods('default').list();\n */\nexport class Clientset {\n`;
+  const first = gvs[0]?.resources[0];
+  const example =
+    style.source && first
+      ? `const list = await cs.${groupVersionAccessor(gvs[0]!)}.${resourceAccessor(first.resource, first.kind)}${first.namespaced ? "('default')" : ''}.list();`
+      : "const pods = await cs.coreV1.pods('default').list();";
+  out += `\n/**\n * Typed clients for every group version.\n *\n * @example\n * const cs = Clientset.forConfig(config);\n * ${example}\n */\nexport class Clientset {\n`;
   out += '  private readonly clients = new Map<string, unknown>();\n  private readonly pool: RESTClientPool;\n\n';
   out += '  constructor(readonly config: Config) {\n    this.pool = new RESTClientPool(config);\n  }\n\n';
   out +=

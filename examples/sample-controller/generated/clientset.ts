@@ -9,7 +9,7 @@ import { SamplecontrollerV1alpha1Client } from './clientset/samplecontrollerV1al
  *
  * @example
  * const cs = Clientset.forConfig(config);
- * const pods = await cs.coreV1.pods('default').list();
+ * const list = await cs.samplecontrollerV1alpha1.foos('default').list();
  */
 export class Clientset {
   private readonly clients = new Map<string, unknown>();
