@@ -17,6 +17,7 @@ import {
   renderKinds,
 } from './emit-clients.js';
 import { CodegenError } from './errors.js';
+import { detach } from './names.js';
 import type { GenerateResult } from './generate.js';
 import { StagedOutput } from './output-dir.js';
 import { runtimeFor } from './runtime-imports.js';
@@ -76,9 +77,10 @@ class SeenResources {
         `${v.source}: resource ${v.plural}.${v.group}/${v.version} is defined for two kinds, ${other} and ${v.kind}`,
       );
     }
-    this.plurals.set(pluralKey, v.kind);
+    this.plurals.set(detach(pluralKey), detach(v.kind));
     const { schema: _schema, ...meta } = v;
-    this.byKey.set(key, meta);
+    // A fresh copy: strings cut from the document would keep the whole document in memory.
+    this.byKey.set(detach(key), JSON.parse(JSON.stringify(meta)) as Omit<CrdVersion, 'schema'>);
     return true;
   }
 }

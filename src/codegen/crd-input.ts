@@ -72,8 +72,10 @@ async function filesUnder(dir: string): Promise<string[]> {
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(path)));
-    else if (e.isFile() && INPUT_EXT.test(e.name)) out.push(path);
+    // A symbolic link counts as what it points to.
+    const target = e.isSymbolicLink() ? await stat(path).catch(() => undefined) : e;
+    if (target?.isDirectory()) out.push(...(await filesUnder(path)));
+    else if (target?.isFile() && INPUT_EXT.test(e.name)) out.push(path);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { applyConfigurationName, groupVersionAccessor, resourceAccessor } from '
 import { moduleAlias, moduleOf } from './emit-types.js';
 import { CodegenError } from './errors.js';
 import type { GroupVersionModel } from './model.js';
-import { NameRegistry } from './names.js';
+import { detach, NameRegistry } from './names.js';
 
 /** One resource with the names of its types and its types file. */
 export interface PlannedResource {
@@ -44,7 +44,7 @@ function claimOnce(seen: Map<string, string>, name: string, owner: string, what:
       `${other} and ${owner} would both get the ${what} "${name}"; generate them into separate output folders`,
     );
   }
-  seen.set(key, owner);
+  seen.set(detach(key), detach(owner));
 }
 
 /** Members of every generated group-version client class, which no resource accessor may take. */
@@ -80,11 +80,11 @@ export class CrdPlanner {
     claimOnce(this.aliases, alias, key, 'namespace');
     const members = new Map<string, string>(CLIENT_MEMBERS.map((m) => [m.toLowerCase(), 'the client class']));
     gv = {
-      group,
-      version,
-      accessor,
-      mod,
-      alias,
+      group: detach(group),
+      version: detach(version),
+      accessor: detach(accessor),
+      mod: detach(mod),
+      alias: detach(alias),
       names: new NameRegistry(Object.values(META_NAMES)),
       resources: [],
       members,
@@ -101,7 +101,7 @@ export class CrdPlanner {
     claimOnce(gv.members, applyConfigurationName(crd.kind), owner, 'apply configuration helper');
     const typeName = gv.names.claim(crd.kind);
     const listTypeName = gv.names.claim(crd.listKind);
-    const resource = { crd, typeName, listTypeName, file: `types/${gv.mod}/${crd.plural}.ts` };
+    const resource = { crd, typeName, listTypeName, file: detach(`types/${gv.mod}/${crd.plural}.ts`) };
     gv.resources.push(resource);
     return { gv, resource };
   }

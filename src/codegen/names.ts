@@ -29,6 +29,18 @@ export const TS_GLOBAL_TYPES: ReadonlySet<string> = new Set(
 );
 
 /**
+ * A copy of `s` that shares no memory with the text it was cut from. V8 keeps a whole parsed
+ * document alive for as long as any substring of it lives; names kept across documents are
+ * detached so that memory stays bounded on large inputs.
+ *
+ * @example
+ * registry.add(detach(kind));
+ */
+export function detach(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/**
  * A usable type name from any text: invalid characters dropped (the next letter upper-cased), a
  * leading digit prefixed with `_`, a reserved word or predefined type name suffixed with `_`.
  *
@@ -74,8 +86,8 @@ export class NameRegistry {
   }
 
   private add(name: string): void {
-    this.taken.add(name);
-    this.lower.add(name.toLowerCase());
+    this.taken.add(detach(name));
+    this.lower.add(detach(name.toLowerCase()));
   }
 
   /** True when `name` is taken (exactly). */
