@@ -155,7 +155,7 @@ for (const [label, input] of [
   if (r.status !== 0) throw new Error(`kube-client-gen failed: ${r.stderr}`);
   const peakKb = Number(r.stderr.trim().split('\n').pop());
   const lines = r.stdout.trimEnd().split('\n');
-  const progress = lines.filter((l) => /^codegen: read \d+\/\d+ files/.test(l)).length;
+  const progress = lines.filter((l) => /^codegen: read(ing)? /.test(l)).length;
   const { bytes, files } = dirSize(out);
   process.stdout.write(
     `bench: ${label}: ${(ms / 1000).toFixed(1)} s, peak RSS ${(peakKb / 1024).toFixed(0)} MB, ${files} files, ` +

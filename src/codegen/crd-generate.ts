@@ -120,6 +120,10 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
     const progress = throttled(log, options.progressEveryMs ?? PROGRESS_EVERY_MS);
     for (const [i, file] of files.entries()) {
       for await (const doc of readDocuments(file)) {
+        // Also within a file, so that one large multi-document file reports progress too.
+        progress(
+          () => `codegen: reading ${file} (${i + 1}/${files.length} files), ${seen.byKey.size} resources so far`,
+        );
         for (const v of crdVersions(doc) ?? []) {
           if (!seen.admit(v, log)) continue;
           const { gv, resource } = planner.add(seen.byKey.get(gvk(v))!);
