@@ -23,6 +23,14 @@ const crd = await generate({
   runtime: '../../../src',
   log: (line) => process.stdout.write(`${line}\n`),
 });
+// The client the live round trip (test/integration/codegen-crd.test.ts) uses: a CRD with status
+// and scale subresources.
+const replicators = await generate({
+  crdPath: 'test/fixtures/crds/scale-status.yaml',
+  outDir: 'test/fixtures/generated/replicators',
+  runtime: '../../../../src',
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 process.stdout.write(
-  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files); examples/sample-controller/generated holds the Foo client (${crd.files} files).\n`,
+  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files); examples/sample-controller/generated holds the Foo client (${crd.files} files); test/fixtures/generated/replicators the Replicator client (${replicators.files} files).\n`,
 );

@@ -1,11 +1,14 @@
 // The `kube-client-gen` command: generate TypeScript types and typed clients from an OpenAPI v2
-// spec or from CRD YAML. Every run ends with a line saying what was written where, or what is wrong.
+// spec or from CRDs (files, Lists, folders). Every run ends with a line saying what was written
+// where, or what is wrong.
 import { generate } from './generate.js';
 
-const USAGE = `Usage: kube-client-gen (--spec <openapi.json> | --crd <crd.yaml>) --out <dir> [--runtime <kube-client|relative path>]
+const USAGE = `Usage: kube-client-gen (--spec <openapi.json> | --crd <crd.yaml|folder> ...) --out <dir> [--runtime <kube-client|relative path>]
 
   --spec     Kubernetes OpenAPI v2 JSON (e.g. from GET /openapi/v2)
-  --crd      CustomResourceDefinition YAML (one or more documents)
+  --crd      CustomResourceDefinitions (apiextensions.k8s.io/v1): a YAML or JSON file (several
+             documents, or a List as "kubectl get crd -o yaml" prints), or a folder of such files;
+             give --crd several times for several files or folders
   --out      output folder (replaced; must be new, empty or an earlier output of kube-client-gen)
   --runtime  where generated code imports kube-client from (default: kube-client)
   --help     show this help
@@ -14,9 +17,13 @@ const USAGE = `Usage: kube-client-gen (--spec <openapi.json> | --crd <crd.yaml>)
 const OPTIONS = ['--spec', '--crd', '--out', '--runtime'] as const;
 type Option = (typeof OPTIONS)[number];
 
+/** Options that may be given several times. */
+const REPEATABLE: readonly Option[] = ['--crd'];
+
 /** Parses `--name value` and `--name=value` options; returns the options or a one-line problem. */
-function parseArgs(argv: string[]): { options: Partial<Record<Option, string>> } | { problem: string } {
+function parseArgs(argv: string[]): { options: Partial<Record<Option, string>>; crds: string[] } | { problem: string } {
   const options: Partial<Record<Option, string>> = {};
+  const crds: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -28,19 +35,24 @@ function parseArgs(argv: string[]): { options: Partial<Record<Option, string>> }
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
       return { problem: `${name} needs a value` };
     }
-    if (options[name as Option] !== undefined) return { problem: `${name} is given more than once` };
+    if (name === '--crd') crds.push(value);
+    if (options[name as Option] !== undefined && !REPEATABLE.includes(name as Option)) {
+      return { problem: `${name} is given more than once` };
+    }
     options[name as Option] = value;
   }
   if (options['--spec'] && options['--crd']) return { problem: 'give --spec or --crd, not both' };
   if (!options['--spec'] && !options['--crd']) return { problem: 'missing --spec <openapi.json> or --crd <crd.yaml>' };
   if (!options['--out']) return { problem: 'missing --out <dir>' };
-  return { options };
+  return { options, crds };
 }
 
 /**
  * Runs the generator CLI and resolves with an exit code: 0 when the code was generated (progress
  * and a final summary on stdout), 2 for a usage error, 1 when generation failed (a one-line reason
- * on stderr; the output folder is then left as it was, or absent).
+ * on stderr; the output folder is then left as it was, or absent). Input the generator cannot turn
+ * into code that compiles (colliding names, conflicting repeats, v1beta1 CRDs, Helm templates)
+ * fails; it is never written half-right.
  *
  * @example
  * process.exitCode = await runCodegenCli(['--crd', 'crd.yaml', '--out', 'src/gen']);
@@ -55,11 +67,11 @@ export async function runCodegenCli(argv: string[]): Promise<number> {
     process.stderr.write(`kube-client-gen: ${parsed.problem}.\nRun "kube-client-gen --help" for usage.\n`);
     return 2;
   }
-  const { '--spec': specPath, '--crd': crdPath, '--out': outDir = '', '--runtime': runtime } = parsed.options;
+  const { '--spec': specPath, '--out': outDir = '', '--runtime': runtime } = parsed.options;
   try {
     const r = await generate({
       specPath,
-      crdPath,
+      crdPaths: parsed.crds,
       outDir,
       runtime,
       log: (l) => process.stdout.write(`${l}\n`),

@@ -2,8 +2,18 @@
 // Clientset and kinds out) and its CLI.
 export { runCodegenCli } from './cli.js';
 export { crdDefinitionPrefix, modelFromCrds } from './crd.js';
+export { type CrdGenerateOptions, generateFromCrds } from './crd-generate.js';
+export { documentsOf, type InputDocument, inputFiles, readDocuments, splitYamlDocuments } from './crd-input.js';
+export { type CrdVersion, crdVersions } from './crd-model.js';
+export { CrdPlanner, type PlannedGroupVersion, type PlannedResource } from './crd-plan.js';
+export { renderCrdTypes } from './crd-types.js';
 export { CodegenError } from './errors.js';
-export { groupVersionAccessor, resourceAccessor, type RuntimeImports } from './emit-clients.js';
+export {
+  applyConfigurationName,
+  groupVersionAccessor,
+  resourceAccessor,
+  type RuntimeImports,
+} from './emit-clients.js';
 export { moduleOf } from './emit-types.js';
 export { type GenerateOptions, type GenerateResult, generate, renderModel } from './generate.js';
 export {
@@ -14,3 +24,4 @@ export {
   type ResourceModel,
   type Schema,
 } from './model.js';
+export { NameRegistry, pascalPart, TS_GLOBAL_TYPES, typeIdentifier } from './names.js';

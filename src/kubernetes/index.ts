@@ -8,8 +8,11 @@ export * from '../generated/index.js';
 export {
   type ApplyConfiguration,
   type DeepPartial,
+  type JsonPatchOperation,
+  type MergePatch,
   type ResourceDescriptor,
   ResourceClient,
+  TypedResourceClient,
   type WithSignal,
 } from './runtime.js';
 

@@ -2,3 +2,4 @@
 // from kubernetes/index.ts, which also re-exports the generated code, to avoid import cycles).
 export type { ApplyConfiguration, DeepPartial } from './apply-configuration.js';
 export { type ResourceDescriptor, ResourceClient, type WithSignal } from './resource-client.js';
+export { type JsonPatchOperation, type MergePatch, TypedResourceClient } from './typed-resource-client.js';

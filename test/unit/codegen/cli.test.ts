@@ -112,7 +112,9 @@ describe('kube-client-gen help and usage errors', () => {
   it.each([['--help'], ['-h'], ['--crd', '<crd>', '--help']])('%s prints the usage and exits 0', async (...args) => {
     const r = await run(fill(args, newOut()));
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    expect(r.stdout).toMatch(/^Usage: kube-client-gen \(--spec <openapi\.json> \| --crd <crd\.yaml>\) --out <dir>/);
+    expect(r.stdout).toMatch(
+      /^Usage: kube-client-gen \(--spec <openapi\.json> \| --crd <crd\.yaml\|folder> \.\.\.\) --out <dir>/,
+    );
     for (const flag of ['--spec', '--crd', '--out', '--runtime']) expect(r.stdout).toContain(`\n  ${flag} `);
   });
 
@@ -140,10 +142,10 @@ describe('kube-client-gen input problems', () => {
   it.each([
     ['--crd', 'missing.yaml', 'cannot read CRD file <path>: no such file or folder'],
     ['--spec', 'missing.json', 'cannot read OpenAPI spec <path>: no such file or folder'],
-    ['--crd', 'a-folder', 'cannot read CRD file <path>: it is a folder, not a file'],
+    ['--crd', 'empty-folder', '<path>: a folder with no .yaml, .yml or .json file'],
   ])('%s %s: names the path and the reason, exit 1, nothing written', async (flag, name, message) => {
     const path = join(dir, name);
-    if (name === 'a-folder') mkdirSync(path, { recursive: true });
+    if (name === 'empty-folder') mkdirSync(path, { recursive: true });
     const out = newOut();
     const r = await run([flag, path, '--out', out]);
     expect(r.code).toBe(1);
@@ -256,27 +258,40 @@ describe('kube-client-gen output folder guard', () => {
 
 describe('kube-client-gen successful runs', () => {
   it.each([
-    ['CRD YAML', ['--crd', '<crd>'], 'reading CRDs from <crd>', 'types/example_com/v1.ts', 'exampleV1'],
-    ['an OpenAPI v2 spec', ['--spec', '<spec>'], 'reading OpenAPI spec <spec>', 'types/demo/v1.ts', 'demoV1'],
+    [
+      'CRD YAML',
+      ['--crd', '<crd>'],
+      'reading CRDs from <crd>',
+      /^codegen: 1 CRD versions in 1 files, 1 group versions, 1 resources$/,
+      ['types/example_com/v1.ts', 'types/example_com/v1/widgets.ts', 'clientset/exampleComV1.ts'],
+    ],
+    [
+      'an OpenAPI v2 spec',
+      ['--spec', '<spec>'],
+      'reading OpenAPI spec <spec>',
+      /^codegen: \d+ definitions, 1 group versions, 1 resources$/,
+      ['types/demo/v1.ts', 'clientset/demoExampleComV1.ts'],
+    ],
   ])(
     'from %s: progress lines, a final summary of what was written where, exit 0',
-    async (_n, args, reading, types, gv) => {
+    async (_n, args, reading, counts, specific) => {
       const out = newOut();
       const r = await run([...fill(args, out), '--out', out]);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
       const lines = r.stdout.trimEnd().split('\n');
+      const files = ['clientset.ts', 'index.ts', 'kinds.ts', ...specific].sort();
       expect(lines[0]).toBe(`codegen: ${fill([reading], out)[0]}`);
-      expect(lines[1]).toMatch(/^codegen: \d+ definitions, 1 group versions, 1 resources$/);
+      expect(lines[1]).toMatch(counts);
       expect(lines[2]).toMatch(
         new RegExp(
-          `^codegen: wrote 5 files \\(\\d+ KiB\\) to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in \\d+\\.\\d s$`,
+          `^codegen: wrote ${files.length} files \\(\\d+ KiB\\) to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in \\d+\\.\\d s$`,
         ),
       );
-      expect(lines.at(-1)).toBe(`kube-client-gen: done: 1 resources in 1 group versions, 5 files in ${out}`);
-      expect(Object.keys(snapshot(out)).sort()).toEqual(
-        ['clientset.ts', `clientset/${gv}.ts`, 'index.ts', 'kinds.ts', types].sort(),
+      expect(lines.at(-1)).toBe(
+        `kube-client-gen: done: 1 resources in 1 group versions, ${files.length} files in ${out}`,
       );
+      expect(Object.keys(snapshot(out)).sort()).toEqual(files);
     },
   );
 

@@ -92,8 +92,8 @@ describe('codegen', () => {
     expect(types).toContain('  labels?: Record<string, string>;');
     expect(types).toContain('  "weird-key"?: boolean;');
     expect(types).toContain("import type { ObjectMeta } from '../../../apimachinery/index.js';");
-    const client = files.get('clientset/demoV1.ts')!;
-    expect(client).toContain("widgets(namespace = ''): DemoV1WidgetsClient");
+    const client = files.get('clientset/demoExampleComV1.ts')!;
+    expect(client).toContain("widgets(namespace = ''): DemoExampleComV1WidgetsClient");
     expect(client).toContain('getScale(name: string');
     expect(client).toContain('export function widgetApplyConfiguration(name: string, namespace?: string)');
   });
