@@ -23,6 +23,13 @@ const crd = await generate({
   runtime: '../../../src',
   log: (line) => process.stdout.write(`${line}\n`),
 });
+// The toolkit sample's Foo client imports the package itself (kube-client/...), as a user's would.
+const toolkitFoo = await generate({
+  crdPath: 'examples/sample-controller/crd.yaml',
+  outDir: 'examples/sample-controller-toolkit/generated',
+  runtime: 'kube-client',
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 // The client the live round trip (test/integration/codegen-crd.test.ts) uses: a CRD with status
 // and scale subresources.
 const replicators = await generate({
@@ -32,5 +39,5 @@ const replicators = await generate({
   log: (line) => process.stdout.write(`${line}\n`),
 });
 process.stdout.write(
-  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files); examples/sample-controller/generated holds the Foo client (${crd.files} files); test/fixtures/generated/replicators the Replicator client (${replicators.files} files).\n`,
+  `generate: done: src/generated holds ${result.kinds} resources of ${result.groupVersions} group versions (${result.files} files); examples/sample-controller/generated holds the Foo client (${crd.files} files), examples/sample-controller-toolkit/generated the toolkit sample's (${toolkitFoo.files} files); test/fixtures/generated/replicators the Replicator client (${replicators.files} files).\n`,
 );
