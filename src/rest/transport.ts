@@ -12,6 +12,15 @@ import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
 
+/** TLS options of a connection (PEM strings), as node:tls takes them. */
+export interface ConnectionTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
 const dispatchers = new Map<string, Dispatcher>();
 
 function pem(data: string | Uint8Array | undefined, file: string | undefined, what: string): string | undefined {
@@ -25,15 +34,7 @@ function pem(data: string | Uint8Array | undefined, file: string | undefined, wh
   }
 }
 
-interface TlsOptions {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  rejectUnauthorized: boolean;
-  servername?: string;
-}
-
-function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatus): TlsOptions {
+function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatus): ConnectionTls {
   const cert = exec?.clientCertificateData ?? pem(tls?.certData, tls?.certFile, 'client certificate');
   const key = exec?.clientKeyData ?? pem(tls?.keyData, tls?.keyFile, 'client key');
   if ((cert && !key) || (key && !cert))
@@ -56,7 +57,7 @@ function proxyEnvSet(): boolean {
 }
 
 /** The shared dispatcher for these TLS/proxy settings (created on first use, kept for reuse). */
-function dispatcherFor(tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+function dispatcherFor(tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
   const useEnv = (proxy === undefined || proxy === 'env') && proxyEnvSet();
   const key = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
   let d = dispatchers.get(key);
@@ -157,28 +158,40 @@ function gunzipBody(body: Readable): HttpResponse['body'] {
   return out;
 }
 
-/** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
-export function roundTripFor(config: Config): RoundTrip {
+/**
+ * Adds a config's credentials to one request's headers and says which TLS settings it goes out
+ * with: the part of the transport that HTTP requests and WebSocket upgrades share.
+ */
+export type Credentials = (
+  headers: Record<string, string | string[]>,
+  refreshExec: boolean,
+) => Promise<{ tls: ConnectionTls; execPlugin: boolean }>;
+
+/**
+ * The credentials of a config (client-go's auth round trippers): a token file wins over
+ * bearerToken, which stands in while the file cannot be read; an exec plugin gives a token and/or
+ * a client certificate; basic auth needs a username (the password may be empty); then the
+ * Impersonate-* headers and the user agent. A request with its own Authorization header keeps it.
+ *
+ * @example
+ * const creds = credentialsFor(config);
+ * const headers = {};
+ * const { tls } = await creds(headers, false); // headers.authorization is set now
+ */
+export function credentialsFor(config: Config): Credentials {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
   const fixedTls = config.execProvider ? undefined : tlsOptions(config.tls);
   const tokenFile = config.bearerTokenFile;
   if (tokenFile && !tokenSources.has(tokenFile)) tokenSources.set(tokenFile, new FileTokenSource(tokenFile));
   const userAgent = config.userAgent || defaultUserAgent();
-  const acceptEncoding: Record<string, string> = config.disableCompression ? {} : { 'accept-encoding': 'gzip' };
   const clusterInfo = {
     server: config.host,
     certificateAuthorityData: pem(config.tls?.caData, config.tls?.caFile, 'certificate authority'),
     insecureSkipTLSVerify: config.tls?.insecure,
   };
-
-  // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
-  const fixedDispatcher = fixedTls ? dispatcherFor(fixedTls, config.proxy) : undefined;
-  // Credentials go on requests that have no Authorization header of their own (client-go's
-  // auth round trippers). A token file wins over bearerToken, which stands in while the file
-  // cannot be read; basic auth needs a username (the password may be empty).
-  const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
-    const headers: Record<string, string | string[]> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
-    const ownAuth = hasHeader(req.headers, 'authorization');
+  return async (headers, refreshExec) => {
+    if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = userAgent;
+    const ownAuth = hasHeader(headers, 'authorization');
     let tls = fixedTls;
     if (config.execProvider) {
       const creds = await execCredentials(config.execProvider, clusterInfo, refreshExec);
@@ -194,13 +207,35 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
+    return { tls: tls!, execPlugin: Boolean(config.execProvider) && !ownAuth };
+  };
+}
+
+/** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
+export function roundTripFor(config: Config): RoundTrip {
+  const credentials = credentialsFor(config);
+  const acceptEncoding: Record<string, string> = config.disableCompression ? {} : { 'accept-encoding': 'gzip' };
+  const clusterInfo = {
+    server: config.host,
+    certificateAuthorityData: pem(config.tls?.caData, config.tls?.caFile, 'certificate authority'),
+    insecureSkipTLSVerify: config.tls?.insecure,
+  };
+  // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
+  const fixedDispatcher = config.execProvider ? undefined : dispatcherFor(tlsOptions(config.tls), config.proxy);
+  const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
+    const headers: Record<string, string | string[]> = {
+      'user-agent': config.userAgent || defaultUserAgent(),
+      ...acceptEncoding,
+      ...req.headers,
+    };
+    const { tls } = await credentials(headers, refreshExec);
     try {
       const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: fixedDispatcher ?? dispatcherFor(tls!, config.proxy),
+        dispatcher: fixedDispatcher ?? dispatcherFor(tls, config.proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });
