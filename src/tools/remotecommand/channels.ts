@@ -90,6 +90,11 @@ export class ChannelConnection {
     if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
   }
 
+  /** Whether more than the high-water mark waits to be sent (a producer should wait for `send`). */
+  get congested(): boolean {
+    return this.ws.bufferedAmount >= SEND_HIGH_WATER;
+  }
+
   /** Whether the socket is still open for sending. */
   get open(): boolean {
     return this.ws.readyState === this.ws.OPEN;

@@ -202,7 +202,7 @@ function pumpStdin(stdin: Readable, conn: ChannelConnection, closeSignal: boolea
   const onData = (chunk: Buffer | string) => {
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     const sent = conn.send(Channel.stdin, data);
-    if (conn.ws.bufferedAmount > 0) {
+    if (conn.congested) {
       stdin.pause();
       void sent.then(() => stdin.resume());
     }
