@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { genericStatusError, StatusError } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/meta.js';
 import type { Config } from './config.js';
@@ -78,6 +78,13 @@ function refusal(status: number, body: Buffer, contentType: string | undefined):
   return quoted ? new StatusError({ ...generic.status, message: quoted }) : generic;
 }
 
+let wsModule: Promise<typeof WebSocket> | undefined;
+/** ws, loaded on the first upgrade (programs that never stream do not pay for its import). */
+function loadWebSocket(): Promise<typeof WebSocket> {
+  wsModule ??= import('ws').then((m) => (m as unknown as { default: typeof WebSocket }).default);
+  return wsModule;
+}
+
 /** Errors ws raises when the server's 101 does not fit what was offered. */
 const HANDSHAKE_PROTOCOL = /subprotocol|Sec-WebSocket|Upgrade header|Invalid status code|extension/i;
 
@@ -126,9 +133,10 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
       };
       wsOptions.createConnection = tunnel as unknown as WebSocket.ClientOptions['createConnection'];
     }
+    const WebSocketClass = await loadWebSocket();
     return new Promise<DialedWebSocket>((resolve, reject) => {
       let settled = false;
-      const ws = new WebSocket(target, options.protocols, wsOptions);
+      const ws = new WebSocketClass(target, options.protocols, wsOptions);
       const onAbort = () => {
         fail(
           new RequestAbortedError(
