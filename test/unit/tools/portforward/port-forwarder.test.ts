@@ -98,7 +98,7 @@ describe('port-forward', () => {
     expect(ports.every((p) => p.local > 0 && p.address === '127.0.0.1')).toBe(true);
     const payloads = Array.from({ length: 30 }, (_, i) => randomBytes(i === 0 ? 2 * 1024 * 1024 : 10_000 + i));
     const answers = await Promise.all(payloads.map((p, i) => roundTrip(ports[i % 2]!.local, p)));
-    answers.forEach((a, i) => expect(a.equals(payloads[i]!)).toBe(true));
+    expect(answers.map((a, i) => a.equals(payloads[i]!))).toEqual(payloads.map(() => true));
     expect(server.upgrades).toHaveLength(30);
     expect(server.upgrades[0]!.url.pathname).toBe('/api/v1/namespaces/ns/pods/web/portforward');
     expect(server.upgrades[0]!.offered).toEqual(['v4.channel.k8s.io']);
