@@ -126,7 +126,8 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
       // node:http accepts a createConnection that answers through its callback (the tunnel is async).
       const tunnel = (_opts: unknown, done: (err: Error | null, socket?: Socket) => void) => {
         connectTunnel(proxy, host, port, options.signal).then(
-          (raw) => done(null, secure ? tlsConnect({ ...tls, servername, socket: raw }) : raw),
+          // host: what the certificate is checked against (servername is only SNI, never an IP).
+          (raw) => done(null, secure ? tlsConnect({ ...tls, host, servername, socket: raw }) : raw),
           (err: Error) => done(err),
         );
         return undefined;
