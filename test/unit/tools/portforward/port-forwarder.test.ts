@@ -109,6 +109,23 @@ describe('port-forward', () => {
     await eventually(() => server!.openSockets() === 0);
   });
 
+  it('leaves no handles behind after 100 concurrent connections close', async () => {
+    const podPort = await echoPod();
+    server = await startChannelServer(() => ({ accept: kubelet(podPort) }));
+    const handles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').length;
+    const before = handles();
+    const pf = portForward({ host: server.url }, { namespace: 'ns', pod: 'web', ports: [':80'] });
+    const [{ local }] = await pf.ready;
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => roundTrip(local, Buffer.from(`hello ${i}`))),
+    );
+    expect(answers.map((a) => a.toString())).toEqual(Array.from({ length: 100 }, (_, i) => `hello ${i}`));
+    await eventually(() => pf.connections === 0);
+    await pf.close();
+    await eventually(() => server!.openSockets() === 0);
+    await eventually(() => handles() <= before, 10_000);
+  });
+
   it('surfaces the error channel of a connection (nothing listens) and closes that connection', async () => {
     server = await startChannelServer(() => ({ accept: kubelet(undefined) }));
     const errors: PortForwardError[] = [];
