@@ -39,7 +39,20 @@ export interface FooControllerOptions {
   /** Watch this namespace only ('' = all). */
   namespace?: string;
   observer?: ControllerObserver;
+  /** The container of the Deployments' Pods (default: nginx:latest, as Kubernetes' sample). */
+  container?: WorkloadContainer;
 }
+
+/** The container a Foo's Deployment runs. */
+export interface WorkloadContainer {
+  name: string;
+  image: string;
+  imagePullPolicy?: string;
+  command?: string[];
+}
+
+/** Kubernetes' sample-controller runs nginx. */
+export const NGINX_CONTAINER: WorkloadContainer = { name: 'nginx', image: 'nginx:latest' };
 
 const asFoo = (o: Unstructured) => o as Foo;
 const asDeployment = (o: Unstructured) => o as Deployment;
@@ -58,6 +71,7 @@ export class FooController {
   private readonly foos: (ns: string) => ResourceClient<Unstructured>;
   private readonly deployments: (ns: string) => ResourceClient<Unstructured>;
   private readonly observer: ControllerObserver;
+  private readonly container: WorkloadContainer;
   /** Counters for people watching. */
   readonly stats = { reconciles: 0, errors: 0, retries: 0, workers: 0 };
 
@@ -67,6 +81,7 @@ export class FooController {
     this.foos = (n) => dyn.resource(FOO_GVR).namespace(n);
     this.deployments = (n) => dyn.resource(DEPLOYMENT_GVR).namespace(n);
     this.observer = options.observer ?? { log: (l) => process.stderr.write(`${l}\n`) };
+    this.container = options.container ?? NGINX_CONTAINER;
     this.fooInformer = new SharedIndexInformer(listWatchFromResource(this.foos(ns)), { name: 'foos' });
     this.deploymentInformer = new SharedIndexInformer(listWatchFromResource(this.deployments(ns)), {
       name: 'deployments',
@@ -179,7 +194,9 @@ export class FooController {
       | Deployment
       | undefined;
     if (!deployment) {
-      deployment = asDeployment(await this.deployments(namespace).create(newDeployment(foo) as Unstructured));
+      deployment = asDeployment(
+        await this.deployments(namespace).create(newDeployment(foo, undefined, this.container) as Unstructured),
+      );
       this.observer.log(`${key}: created deployment ${namespace}/${deploymentName}`);
     }
     const owner = deployment.metadata?.ownerReferences?.find((r) => r.controller);
@@ -193,7 +210,7 @@ export class FooController {
         `${key}: scaling deployment ${deploymentName} from ${deployment.spec?.replicas} to ${foo.spec.replicas}`,
       );
       deployment = asDeployment(
-        await this.deployments(namespace).update(newDeployment(foo, deployment) as Unstructured),
+        await this.deployments(namespace).update(newDeployment(foo, deployment, this.container) as Unstructured),
       );
     }
     const available = deployment.status?.availableReplicas ?? 0;
@@ -213,7 +230,7 @@ export class FooController {
 }
 
 /** The Deployment a Foo asks for (keeping the existing object's metadata when updating). */
-export function newDeployment(foo: Foo, existing?: Deployment): Deployment {
+export function newDeployment(foo: Foo, existing?: Deployment, container = NGINX_CONTAINER): Deployment {
   const labels = { app: 'nginx', controller: foo.metadata?.name ?? '' };
   const owner: OwnerReference = {
     apiVersion: `${FOO_GVR.group}/${FOO_GVR.version}`,
@@ -234,7 +251,7 @@ export function newDeployment(foo: Foo, existing?: Deployment): Deployment {
     spec: {
       replicas: foo.spec?.replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'nginx', image: 'nginx:latest' }] } },
+      template: { metadata: { labels }, spec: { terminationGracePeriodSeconds: 2, containers: [container] } },
     },
   };
 }

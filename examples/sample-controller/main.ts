@@ -1,16 +1,17 @@
-// npm start: the sample controller end to end. It starts a local control plane (or uses the
-// cluster of $KUBECONFIG), installs the Foo CRD, runs the controller, creates a few Foos, plays a
-// short scenario (scale, delete a Deployment, a name conflict that is retried with backoff) and
-// shows it all live until Ctrl-C, then shuts down gracefully.
+// npm start: the sample controller end to end. It starts a local cluster with a real node (or uses
+// the cluster of $KUBECONFIG), installs the Foo CRD, runs the controller, creates a few Foos, plays a
+// short scenario (scale, delete a Deployment, a name conflict that is retried with backoff, delete
+// a Foo and watch the garbage collector remove its Deployment and Pods) and shows it all live
+// until Ctrl-C, then shuts down gracefully.
 import { hostname } from 'node:os';
 import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
 import { Clientset } from '../../src/kubernetes/index.js';
 import { LeaderElector, LeaseLock } from '../../src/tools/leaderelection/index.js';
 import { newBroadcaster, sinkForClientset } from '../../src/tools/record/index.js';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
-import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
+import { type ControlPlane, nodeUnsupportedReason, startControlPlane } from '../../src/envtest/index.js';
 import type { Config } from '../../src/rest/index.js';
-import { FooController } from './controller.js';
+import { FooController, NGINX_CONTAINER, type WorkloadContainer } from './controller.js';
 import { Dashboard } from './dashboard.js';
 import { installFooCrd } from './install.js';
 import { DEPLOYMENT_GVR, FOO_GVR, type Foo } from './types.js';
@@ -18,14 +19,36 @@ import { DEPLOYMENT_GVR, FOO_GVR, type Foo } from './types.js';
 const NAMESPACE = 'default';
 const WORKERS = 2;
 
-async function connect(dash: Dashboard): Promise<{ config: Config; cp?: ControlPlane; where: string }> {
+interface Connection {
+  config: Config;
+  cp?: ControlPlane;
+  where: string;
+  /** What the Foos' Deployments run: the node's local busybox serving HTTP, or nginx elsewhere. */
+  container: WorkloadContainer;
+}
+
+async function connect(dash: Dashboard): Promise<Connection> {
   if (process.env.KUBECONFIG) {
     const loaded = loadKubeConfig();
-    return { config: loaded.config, where: `cluster of KUBECONFIG (context ${loaded.context})` };
+    return {
+      config: loaded.config,
+      where: `cluster of KUBECONFIG (context ${loaded.context})`,
+      container: NGINX_CONTAINER,
+    };
   }
-  dash.log('starting a local control plane (etcd + kube-apiserver v1.20.2)...');
-  const cp = await startControlPlane({ log: (l) => dash.log(l) });
-  return { config: cp.config, cp, where: `local control plane ${cp.server.url} (kubeconfig ${cp.kubeconfigPath})` };
+  const noNode = await nodeUnsupportedReason();
+  if (noNode) dash.log(`no node on this machine (${noNode}): Deployments will get no Pods`);
+  dash.log(`starting a local cluster (etcd + kube-apiserver v1.20.2${noNode ? '' : ' + a node'})...`);
+  const cp = await startControlPlane({ node: !noNode, log: (l) => dash.log(l) });
+  const container: WorkloadContainer = cp.node
+    ? { name: 'web', image: cp.node.images.busybox, imagePullPolicy: 'Never', command: ['httpd', '-f', '-p', '8080'] }
+    : NGINX_CONTAINER;
+  return {
+    config: cp.config,
+    cp,
+    container,
+    where: `local cluster ${cp.server.url}${cp.node ? ` with node ${cp.node.name}` : ''} (kubeconfig ${cp.kubeconfigPath})`,
+  };
 }
 
 function foo(name: string, deploymentName: string, replicas: number): Unstructured {
@@ -37,8 +60,14 @@ function foo(name: string, deploymentName: string, replicas: number): Unstructur
   };
 }
 
-async function scenario(config: Config, dash: Dashboard, signal: AbortSignal): Promise<void> {
+async function scenario(
+  config: Config,
+  dash: Dashboard,
+  signal: AbortSignal,
+  container: WorkloadContainer,
+): Promise<void> {
   const dyn = DynamicClient.forConfig(config);
+  const pods = Clientset.forConfig(config).coreV1.pods(NAMESPACE);
   const foos = dyn.resource(FOO_GVR).namespace(NAMESPACE);
   const deployments = dyn.resource(DEPLOYMENT_GVR).namespace(NAMESPACE);
   const pause = (s: number) => new Promise<void>((r) => (signal.aborted ? r() : setTimeout(r, s * 1000).unref()));
@@ -75,7 +104,7 @@ async function scenario(config: Config, dash: Dashboard, signal: AbortSignal): P
         spec: {
           replicas: 1,
           selector: { matchLabels: { app: 'taken' } },
-          template: { metadata: { labels: { app: 'taken' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+          template: { metadata: { labels: { app: 'taken' } }, spec: { containers: [container] } },
         },
       };
       await deployments.create(d).catch(() => undefined);
@@ -85,6 +114,21 @@ async function scenario(config: Config, dash: Dashboard, signal: AbortSignal): P
   await pause(8);
   await step('delete the unowned Deployment "taken": the next retry succeeds', () => deployments.delete('taken'));
   await pause(3);
+  await step('delete Foo example-foo-3: the garbage collector removes its Deployment and Pods', async () => {
+    const started = Date.now();
+    await foos.delete('example-foo-3');
+    // The Deployment is owned by the Foo, its ReplicaSet by the Deployment, its Pods by the ReplicaSet.
+    for (;;) {
+      if (signal.aborted) return;
+      const deployment = await deployments.get('example-foo-3-deployment').catch(() => undefined);
+      const left = (await pods.list({ labelSelector: 'controller=example-foo-3' })).items.length;
+      if (!deployment && left === 0) break;
+      await pause(1);
+    }
+    dash.log(
+      `scenario: garbage collector removed Deployment example-foo-3-deployment and its Pods in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
   dash.log('scenario done: the controller keeps reconciling; try kubectl against it, Ctrl-C to stop');
 }
 
@@ -101,7 +145,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
-  const { config, cp, where } = await connect(dash);
+  const { config, cp, where, container } = await connect(dash);
   dash.log(`connected to ${where}`);
   try {
     await installFooCrd(config, 'examples/sample-controller/crd.yaml', ac.signal);
@@ -114,6 +158,7 @@ async function main(): Promise<number> {
     const identity = `${hostname()}-${process.pid}`;
     const controller = new FooController(config, {
       namespace: NAMESPACE,
+      container,
       observer: {
         log: (l) => dash.log(l),
         synced: (f: Foo, d) =>
@@ -174,7 +219,7 @@ async function main(): Promise<number> {
     // Only the elected replica reconciles: start another `npm start` with KUBECONFIG pointing at
     // this control plane and it waits as a standby until this one stops.
     const running = elector.run(ac.signal);
-    await scenario(config, dash, ac.signal);
+    await scenario(config, dash, ac.signal, container);
     await running;
     await broadcaster.shutdown();
     dash.stop(stats());

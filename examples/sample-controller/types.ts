@@ -15,7 +15,10 @@ export interface Deployment extends KubeObject {
     selector?: { matchLabels?: Record<string, string> };
     template?: {
       metadata?: { labels?: Record<string, string> };
-      spec?: { containers: Array<{ name: string; image: string }> };
+      spec?: {
+        terminationGracePeriodSeconds?: number;
+        containers: Array<{ name: string; image: string; imagePullPolicy?: string; command?: string[] }>;
+      };
     };
   };
   status?: { availableReplicas?: number; replicas?: number };

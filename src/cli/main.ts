@@ -5,9 +5,13 @@ import { type ControlPlane, startControlPlane } from '../envtest/index.js';
 const HELP = `Usage: kube-client <command>
 
 Commands:
-  envtest up [--no-watch-cache]   Start a local etcd + kube-apiserver (v1.20.2) and keep it up until Ctrl-C.
+  envtest up [--node] [--no-watch-cache]
+                                  Start a local etcd + kube-apiserver (v1.20.2) and keep it up until Ctrl-C.
+                                  --node also starts a real node (containerd, kubelet, kube-scheduler,
+                                  kube-controller-manager) so that Pods run (needs root, Linux, cgroup v1).
                                   Prints the kubeconfig path to use with kubectl.
-  start [--no-watch-cache]        Same as envtest up.
+  start [--node] [--no-watch-cache]
+                                  Same as envtest up.
   help, --help, -h                Show this help.
 `;
 
@@ -20,22 +24,27 @@ function usageError(problem: string): number {
 }
 
 /** Parses the options of `envtest up` and `start`; returns them or a one-line problem. */
-function parseUpArgs(command: string, args: string[]): { watchCache: boolean } | { problem: string } {
+function parseUpArgs(command: string, args: string[]): { watchCache: boolean; node: boolean } | { problem: string } {
   let watchCache = true;
+  let node = false;
   for (const arg of args) {
     if (arg === '--no-watch-cache') {
       watchCache = false;
       continue;
     }
+    if (arg === '--node') {
+      node = true;
+      continue;
+    }
     const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
-    if (name === '--no-watch-cache') return { problem: '--no-watch-cache takes no value' };
+    if (name === '--no-watch-cache' || name === '--node') return { problem: `${name} takes no value` };
     return {
       problem: arg.startsWith('-')
         ? `unknown option "${name}" for "${command}"`
         : `unexpected argument "${arg}" after "${command}"`,
     };
   }
-  return { watchCache };
+  return { watchCache, node };
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -55,14 +64,26 @@ function describe(cp: ControlPlane): string {
     `  contexts:    ${s.contexts.admin} (admin, token, current) | ${s.contexts.adminCert} (admin, client cert) | ${s.contexts.user} (unprivileged)`,
     `  etcd:        ${s.etcdUrl}`,
     `  logs:        ${s.apiserverLog}`,
+    ...(cp.node
+      ? [
+          `  node:        ${cp.node.name} (Ready; pods in ${cp.node.podSubnet}, kubelet log ${cp.node.logs.kubelet})`,
+          `  images:      ${cp.node.images.busybox}, ${cp.node.images.pause} (use imagePullPolicy: Never)`,
+        ]
+      : []),
     '',
     'Try it:',
     `  export KUBECONFIG=${cp.kubeconfigPath}`,
     '  kubectl get namespaces',
+    ...(cp.node
+      ? [
+          `  kubectl run hello --image=${cp.node.images.busybox} --image-pull-policy=Never --restart=Never -- sh -c 'echo hello from a pod'`,
+          '  kubectl logs hello    # once it has run',
+        ]
+      : []),
     '  kubectl create configmap hello --from-literal=greeting=hi && kubectl get configmap hello -o yaml',
     `  kubectl --context ${s.contexts.user} get secrets -A    # forbidden: the unprivileged user`,
     '',
-    'Press Ctrl-C to stop it (etcd and kube-apiserver are stopped and their temp dirs removed).',
+    `Press Ctrl-C to stop it (${cp.node ? 'the node, its containers, ' : ''}etcd and kube-apiserver are stopped and their temp dirs removed).`,
     '',
   ].join('\n');
 }
@@ -72,6 +93,7 @@ async function up(command: string, args: string[]): Promise<number> {
   if ('problem' in parsed) return usageError(parsed.problem);
   const cp = await startControlPlane({
     watchCache: parsed.watchCache,
+    node: parsed.node,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(describe(cp));

@@ -1,7 +1,7 @@
 // Key material for a control plane, made with the openssl CLI: the service-account signing key,
 // a client CA and an admin client certificate (O=system:masters), plus random bearer tokens.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProvisioningError } from './errors.js';
 import { runCommand, which } from './run-command.js';
@@ -114,4 +114,77 @@ export function tokenAuthFile(creds: Pick<ControlPlaneCredentials, 'adminToken' 
     `${creds.adminToken},${ADMIN_TOKEN_USER},${ADMIN_TOKEN_USER}-uid,"system:masters"\n` +
     `${creds.userToken},${UNPRIVILEGED_USER},${UNPRIVILEGED_USER}-uid,"envtest-users"\n`
   );
+}
+
+/** Files of the certificates a node (kubelet) and the apiserver use to reach each other. */
+export interface NodeCredentials {
+  /** kubelet's client certificate and key (CN=system:node:<name>, O=system:nodes). */
+  kubeletClientCertFile: string;
+  kubeletClientKeyFile: string;
+  /** kubelet's serving certificate and key (SAN localhost, 127.0.0.1), signed by the cluster CA. */
+  kubeletServingCertFile: string;
+  kubeletServingKeyFile: string;
+  /** The apiserver's client certificate for the kubelet (O=system:masters). */
+  apiserverKubeletClientCertFile: string;
+  apiserverKubeletClientKeyFile: string;
+}
+
+/**
+ * Creates, inside `dir`, the certificates of a node named `nodeName`, all signed by the control
+ * plane's CA (`client-ca.crt` / `client-ca.key` from {@link createCredentials}), which therefore
+ * is the one CA of the cluster: clients, the kubelet's serving certificate and the apiserver's
+ * certificate for the kubelet.
+ *
+ * @example
+ * const nodeCreds = await createNodeCredentials(dir, 'localhost');
+ */
+export async function createNodeCredentials(dir: string, nodeName: string): Promise<NodeCredentials> {
+  const f = (name: string) => join(dir, name);
+  const openssl = (args: string[], what: string) => runCommand('openssl', args, { cwd: dir, what });
+  const issue = async (base: string, subject: string, extensions: string, what: string) => {
+    await openssl(
+      ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f(`${base}.key`), '-out', f(`${base}.csr`), '-subj', subject],
+      `creating the ${what} key`,
+    );
+    await writeFile(f(`${base}.ext`), extensions);
+    await openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        f(`${base}.csr`),
+        '-CA',
+        f('client-ca.crt'),
+        '-CAkey',
+        f('client-ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '3650',
+        '-extfile',
+        f(`${base}.ext`),
+        '-out',
+        f(`${base}.crt`),
+      ],
+      `signing the ${what} certificate`,
+    );
+  };
+  const client = 'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
+  // Sequential: the CA serial file is shared.
+  await issue('kubelet-client', `/O=system:nodes/CN=system:node:${nodeName}`, client, 'kubelet client');
+  await issue(
+    'kubelet-serving',
+    `/CN=${nodeName}`,
+    'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' +
+      `subjectAltName=DNS:${nodeName},DNS:localhost,IP:127.0.0.1\n`,
+    'kubelet serving',
+  );
+  await issue('apiserver-kubelet-client', '/O=system:masters/CN=kube-apiserver-kubelet-client', client, 'apiserver');
+  return {
+    kubeletClientCertFile: f('kubelet-client.crt'),
+    kubeletClientKeyFile: f('kubelet-client.key'),
+    kubeletServingCertFile: f('kubelet-serving.crt'),
+    kubeletServingKeyFile: f('kubelet-serving.key'),
+    apiserverKubeletClientCertFile: f('apiserver-kubelet-client.crt'),
+    apiserverKubeletClientKeyFile: f('apiserver-kubelet-client.key'),
+  };
 }

@@ -1,20 +1,32 @@
 // startControlPlane(): a real etcd + kube-apiserver on free loopback ports, with TLS, token and
-// client-certificate authentication and RBAC, plus a kubeconfig with a context for each test user.
+// client-certificate authentication and RBAC, plus a kubeconfig with a context for each test user;
+// with `node: true` also a real node (containerd, kubelet, kube-scheduler, kube-controller-manager)
+// so that Pods run. Every run records what it owns, and the next start reaps runs whose owner died.
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Agent, request } from 'undici';
 import { configForContext } from '../clientcmd/load.js';
 import type { Kubeconfig } from '../clientcmd/types.js';
 import type { Config } from '../rest/config.js';
-import { createCredentials, tokenAuthFile, UNPRIVILEGED_USER } from './certs.js';
+import {
+  createCredentials,
+  createNodeCredentials,
+  type NodeCredentials,
+  tokenAuthFile,
+  UNPRIVILEGED_USER,
+} from './certs.js';
 import { registerForCleanup, removeDirsSync, unregisterFromCleanup } from './cleanup.js';
-import { ControlPlaneStartError } from './errors.js';
+import { ControlPlaneStartError, ProvisioningError } from './errors.js';
+import type { LOCAL_IMAGES } from './images.js';
 import { buildKubeconfig, ENVTEST_CONTEXTS, type KubeconfigFile, kubeconfigYaml } from './kubeconfig.js';
+import { processStartTime } from './host.js';
 import { ManagedProcess } from './managed-process.js';
 import { freePorts } from './ports.js';
-import { resolveEtcd, resolveKubeApiserver } from './provision.js';
+import { NODE_NAME, type NodeBinaries, nodeUnsupportedReason, type RunningNode, startNode } from './node.js';
+import { ensureCommands, resolveEtcd, resolveKubeApiserver, resolveNodeBinaries } from './provision.js';
+import { reapOrphanedRuns, releaseRun, type RunRecord, removeRunRecord, writeRunRecord } from './runs.js';
 
 /** Options of {@link startControlPlane}. */
 export interface ControlPlaneOptions {
@@ -30,6 +42,26 @@ export interface ControlPlaneOptions {
   startTimeoutMs?: number;
   /** Environment for binary resolution (ETCD_BIN, KUBE_APISERVER_BIN, KUBE_CLIENT_CACHE_DIR). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Also start a real node: containerd, kubelet (registered as the Node `localhost`),
+   * kube-scheduler and kube-controller-manager, so that Pods run and garbage collection, the
+   * deployment and replica set controllers work. Needs Linux, root and cgroup v1; fails at once
+   * with a ProvisioningError saying what is missing elsewhere. Pods use the local images of
+   * `controlPlane.node.images` with `imagePullPolicy: 'Never'`. Default false.
+   */
+  node?: boolean;
+}
+
+/** The node of a control plane started with `node: true`. */
+export interface ControlPlaneNode {
+  /** The Node's name (`localhost`). */
+  name: string;
+  /** Images the node has without a registry; use them with `imagePullPolicy: 'Never'`. */
+  images: typeof LOCAL_IMAGES;
+  /** The pod subnet (addresses exist only inside this machine's network namespaces). */
+  podSubnet: string;
+  /** Log files of the node's processes. */
+  logs: RunningNode['logs'];
 }
 
 /** Connection facts of a running control plane. */
@@ -71,7 +103,9 @@ export interface ControlPlane {
   /** The written kubeconfig as an object. */
   kubeconfig: KubeconfigFile;
   server: ControlPlaneServer;
-  /** Kills kube-apiserver and etcd and removes the temp dirs. Safe to call twice. */
+  /** The node, when started with `node: true`. */
+  node?: ControlPlaneNode;
+  /** Kills every process it started (the node's containers too), undoes mounts and removes the temp dirs. Safe to call twice. */
   stop(): Promise<void>;
   /**
    * Stops kube-apiserver (SIGTERM, or SIGKILL with `kill: true`), waits `downMs`, starts it again
@@ -104,39 +138,82 @@ const defaultLog = (line: string) => {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const log = options.log ?? defaultLog;
   const started = Date.now();
-  const [etcdBin, apiserverBin] = await Promise.all([
-    resolveEtcd({ log, env: options.env }),
-    resolveKubeApiserver({ log, env: options.env }),
-  ]);
+  const reaped = reapOrphanedRuns();
+  if (reaped > 0) log(`envtest: cleaned up after ${reaped} earlier run(s) whose process had died`);
+  if (options.node) {
+    const why = await nodeUnsupportedReason();
+    if (why) {
+      throw new ProvisioningError(
+        `envtest cannot start a node on this machine: ${why}. Start the control plane without \`node: true\` ` +
+          '(etcd + kube-apiserver work without it), or run as root on Linux with cgroup v1.',
+      );
+    }
+  }
+  // One after the other: each may need apt, and apt takes one call at a time.
+  await ensureCommands([['openssl', 'openssl']], { log, env: options.env });
+  const etcdBin = await resolveEtcd({ log, env: options.env });
+  let apiserverBin: string;
+  let nodeBins: NodeBinaries | undefined;
+  if (options.node) {
+    nodeBins = await resolveNodeBinaries({ log, env: options.env });
+    apiserverBin = await resolveKubeApiserver({ log, env: options.env });
+  } else {
+    apiserverBin = await resolveKubeApiserver({ log, env: options.env });
+  }
 
   const dir = await mkdtemp(join(tmpdir(), 'kube-client-envtest-'));
   // etcd fsyncs a lot; memory-backed storage keeps tests fast where /dev/shm exists.
   const etcdDataDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : dir, 'kube-client-etcd-'));
   const dirs = [dir, etcdDataDir];
+  const record: RunRecord = { ownerPid: process.pid, ownerStartTime: processStartTime(process.pid), dirs, pids: [] };
+  const recordFile = writeRunRecord(basename(dir), record);
+  const remember = (pid: number | undefined) => {
+    if (pid === undefined) return;
+    record.pids.push(pid);
+    writeRunRecord(basename(dir), record);
+  };
   let etcd: ManagedProcess | undefined;
   let apiserver: ManagedProcess | undefined;
+  let node: RunningNode | undefined;
   let stopping: Promise<void> | undefined;
   const cleanable = {
     // Every caller (the user, the exit/signal handlers) waits for the one and only stop.
     stop: (): Promise<void> => {
       stopping ??= (async () => {
         unregisterFromCleanup(cleanable);
+        await node?.stop();
         await apiserver?.stop();
         await etcd?.stop();
+        // Whatever a failed start left (a node half started: mounts, bridge) goes too.
+        releaseRun(record);
         await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+        removeRunRecord(recordFile);
       })();
       return stopping;
     },
     killNowSync: () => {
+      node?.killNowSync();
       apiserver?.killNow();
       etcd?.killNow();
+      releaseRun(record);
       removeDirsSync(dirs);
+      removeRunRecord(recordFile);
     },
   };
   registerForCleanup(cleanable);
 
   try {
     const creds = await createCredentials(dir);
+    let nodeCreds: NodeCredentials | undefined;
+    if (options.node) {
+      nodeCreds = await createNodeCredentials(dir, NODE_NAME);
+      record.node = {
+        runcRoot: join(dir, 'node', 'runc'),
+        containerdSocket: join(dir, 'node', 'containerd', 'containerd.sock'),
+        bridge: '',
+        kubeletRoot: join(dir, 'node', 'kubelet'),
+      };
+    }
     await writeFile(join(dir, 'tokens.csv'), tokenAuthFile(creds), { mode: 0o600 });
     const [etcdClientPort, etcdPeerPort, securePort] = await freePorts(3);
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
@@ -157,6 +234,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ],
       join(dir, 'etcd.log'),
     );
+    remember(etcd.pid);
 
     const certDir = join(dir, 'serving');
     const apiserverArgs = [
@@ -172,15 +250,27 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--service-cluster-ip-range=10.0.0.0/24',
       `--token-auth-file=${join(dir, 'tokens.csv')}`,
       `--client-ca-file=${creds.clientCaFile}`,
-      '--authorization-mode=RBAC',
+      options.node ? '--authorization-mode=Node,RBAC' : '--authorization-mode=RBAC',
       '--allow-privileged=true',
-      // No controller-manager runs, so no service account would ever exist for pods to use.
+      // Pods are created the moment a namespace exists, before any controller could make its
+      // default ServiceAccount (and without a node no controller-manager runs at all).
       '--disable-admission-plugins=ServiceAccount',
+      ...(nodeCreds
+        ? [
+            `--kubelet-certificate-authority=${creds.clientCaFile}`,
+            `--kubelet-client-certificate=${nodeCreds.apiserverKubeletClientCertFile}`,
+            `--kubelet-client-key=${nodeCreds.apiserverKubeletClientKeyFile}`,
+            '--kubelet-preferred-address-types=Hostname,InternalIP',
+          ]
+        : []),
       ...(options.watchCache === false ? ['--watch-cache=false'] : []),
       ...(options.apiserverArgs ?? []),
     ];
-    const startApiserver = () =>
-      new ManagedProcess('kube-apiserver', apiserverBin, apiserverArgs, join(dir, 'kube-apiserver.log'));
+    const startApiserver = () => {
+      const proc = new ManagedProcess('kube-apiserver', apiserverBin, apiserverArgs, join(dir, 'kube-apiserver.log'));
+      remember(proc.pid);
+      return proc;
+    };
     apiserver = startApiserver();
 
     const url = `https://127.0.0.1:${securePort}`;
@@ -199,6 +289,29 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await writeFile(kubeconfigPath, kubeconfigYaml(kubeconfig), { mode: 0o600 });
     const { config } = configForContext(kubeconfig as Kubeconfig, {}, kubeconfigPath);
     log(`envtest: kube-apiserver ${version} ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (nodeBins && nodeCreds && record.node) {
+      log('envtest: starting the node (containerd, kubelet, kube-scheduler, kube-controller-manager)');
+      node = await startNode({
+        dir: join(dir, 'node'),
+        apiserverUrl: url,
+        apiserverCaFile: caFile,
+        clusterCaFile: creds.clientCaFile,
+        clusterCaKeyFile: join(dir, 'client-ca.key'),
+        serviceAccountKeyFile: creds.serviceAccountKeyFile,
+        adminCertFile: creds.clientCertFile,
+        adminKeyFile: creds.clientKeyFile,
+        adminToken: creds.adminToken,
+        nodeCredentials: nodeCreds,
+        bins: nodeBins,
+        log,
+        onProcess: remember,
+        onResources: (resources) => {
+          record.node = resources;
+          writeRunRecord(basename(dir), record);
+        },
+        timeoutMs: options.startTimeoutMs ?? 120_000,
+      });
+    }
     return {
       kubeconfigPath,
       config,
@@ -222,6 +335,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         apiserverLog: apiserver.logFile,
         etcdLog: etcd.logFile,
       },
+      ...(node ? { node: { name: node.name, images: node.images, podSubnet: node.podSubnet, logs: node.logs } } : {}),
       stop: cleanable.stop,
       restartApiserver: async ({ downMs = 0, kill = false } = {}) => {
         await apiserver?.stop(kill ? 0 : undefined);

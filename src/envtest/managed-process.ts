@@ -23,10 +23,12 @@ export class ManagedProcess {
     args: string[],
     /** Where the process's output is written. */
     readonly logFile: string,
+    /** Its environment (default: this process's). */
+    env?: NodeJS.ProcessEnv,
   ) {
     const fd = openSync(logFile, 'a');
     try {
-      this.child = spawn(bin, args, { stdio: ['ignore', fd, fd] });
+      this.child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
     } finally {
       closeSync(fd);
     }

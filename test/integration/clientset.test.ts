@@ -53,14 +53,21 @@ describe('generated Clientset', () => {
   it('updates status and the scale subresource of a Deployment', async () => {
     const deployments = cs.appsV1.deployments(ns);
     const d = await deployments.create(deployment('web', 1));
+    // The cluster's deployment controller writes this status too: update unconditionally (no
+    // resourceVersion) so that its writes cannot make ours a conflict.
     const withStatus = await deployments.updateStatus({
       ...d,
+      metadata: { ...d.metadata, resourceVersion: undefined },
       status: { replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 },
     });
     expect(withStatus.status?.availableReplicas).toBe(1);
     const scale = await deployments.getScale('web');
     expect(scale.spec?.replicas).toBe(1);
-    const scaled = await deployments.updateScale('web', { ...scale, spec: { replicas: 4 } });
+    const scaled = await deployments.updateScale('web', {
+      ...scale,
+      metadata: { ...scale.metadata, resourceVersion: undefined },
+      spec: { replicas: 4 },
+    });
     expect(scaled.spec?.replicas).toBe(4);
     expect((await deployments.get('web')).spec?.replicas).toBe(4);
   });

@@ -1,13 +1,25 @@
-// Starts the one real control plane shared by every integration test file of a run, and stops it
-// (processes killed, temp dirs removed) when the run ends, also when tests fail.
+// Starts the one real cluster shared by every integration test file of a run (etcd, kube-apiserver
+// and a real node: containerd, kubelet, kube-scheduler, kube-controller-manager), and stops it
+// (processes and containers killed, mounts undone, temp dirs removed) when the run ends, also when
+// tests fail.
 import type { TestProject } from 'vitest/node';
-import { type ControlPlane, startControlPlane } from '../../src/envtest/index.js';
+import { type ControlPlane, ensureCommands, startControlPlane } from '../../src/envtest/index.js';
 import type { ControlPlaneInfo } from '../support/control-plane.js';
 
 let cp: ControlPlane | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  cp = await startControlPlane({ log: (line) => process.stderr.write(`${line}\n`) });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // The tools the integration tests spawn besides the cluster: kubectl (the reference client), ps.
+  await ensureCommands(
+    [
+      ['kubectl', 'kubernetes-client'],
+      ['ps', 'procps'],
+    ],
+    { log },
+  );
+  cp = await startControlPlane({ node: true, log });
+  if (!cp.node) throw new Error('the integration cluster started without its node');
   const s = cp.server;
   const info: ControlPlaneInfo = {
     kubeconfigPath: cp.kubeconfigPath,
@@ -25,6 +37,7 @@ export async function setup(project: TestProject): Promise<void> {
     clientKeyFile: s.clientKeyFile,
     etcdUrl: s.etcdUrl,
     version: s.version,
+    node: { name: cp.node.name, images: { ...cp.node.images } },
   };
   project.provide('controlPlane', info);
 }

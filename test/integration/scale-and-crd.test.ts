@@ -40,7 +40,13 @@ describe('scale client and a generated CRD client', () => {
     const s = await scales.get({ group: 'apps', resource: 'deployments' }, 'web');
     expect(s.spec?.replicas).toBe(1);
     expect(
-      (await scales.update({ group: 'apps', resource: 'deploy' }, { ...s, spec: { replicas: 3 } })).spec?.replicas,
+      // No resourceVersion: the cluster's deployment controller may have written the Deployment since.
+      (
+        await scales.update(
+          { group: 'apps', resource: 'deploy' },
+          { ...s, metadata: { ...s.metadata, resourceVersion: undefined }, spec: { replicas: 3 } },
+        )
+      ).spec?.replicas,
     ).toBe(3);
     const patched = await scales.patch(
       { group: 'apps', version: 'v1', resource: 'deployments' },

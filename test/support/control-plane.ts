@@ -29,6 +29,13 @@ export interface ControlPlaneInfo {
   etcdUrl: string;
   /** Server version, e.g. `v1.20.2`. */
   version: string;
+  /** The real node of the run (kubelet, containerd, scheduler, controller-manager): Pods run. */
+  node: {
+    /** The Node's name (`localhost`). */
+    name: string;
+    /** Local images; use them with `imagePullPolicy: 'Never'`. */
+    images: { busybox: string; pause: string };
+  };
 }
 
 declare module 'vitest' {

@@ -90,8 +90,10 @@ describe('kube-client help', () => {
     const r = await run(argv);
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toMatch(/^Usage: kube-client <command>\n/);
-    expect(r.stdout).toContain('\n  envtest up [--no-watch-cache]   Start a local etcd + kube-apiserver (v1.20.2)');
-    expect(r.stdout).toContain('\n  start [--no-watch-cache]        Same as envtest up.');
+    expect(r.stdout).toContain('\n  envtest up [--node] [--no-watch-cache]\n');
+    expect(r.stdout).toContain('Start a local etcd + kube-apiserver (v1.20.2)');
+    expect(r.stdout).toContain('--node also starts a real node');
+    expect(r.stdout).toContain('\n  start [--node] [--no-watch-cache]\n');
     expect(r.stdout).toContain('\n  help, --help, -h                Show this help.');
     expect(start).not.toHaveBeenCalled();
   });
@@ -112,6 +114,7 @@ describe('kube-client usage errors', () => {
     [['envtest', 'up', '-v'], 'unknown option "-v" for "envtest up"'],
     [['envtest', 'up', '--no-watch-cache', 'now'], 'unexpected argument "now" after "envtest up"'],
     [['envtest', 'up', '--no-watch-cache=false'], '--no-watch-cache takes no value'],
+    [['envtest', 'up', '--node=yes'], '--node takes no value'],
     [['start', '--bogus'], 'unknown option "--bogus" for "start"'],
     [['start', 'envtest'], 'unexpected argument "envtest" after "start"'],
   ])('%j: one-line error "%s" with a usage hint, exit 2, nothing started', async (argv, problem) => {

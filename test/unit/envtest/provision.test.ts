@@ -10,6 +10,7 @@ import {
   ProvisioningError,
   resolveEtcd,
   resolveKubeApiserver,
+  resolveKubernetesBinaries,
 } from '../../../src/envtest/index.js';
 
 const emptyCache = () => mkdtempSync(join(tmpdir(), 'kube-client-cache-test-'));
@@ -40,11 +41,30 @@ describe('envtest provisioning', () => {
     await expect(resolveKubeApiserver({ env, version: 'v1.30.0' })).rejects.toThrow(/only v1\.20\.2 can be built/);
   });
 
-  it('keys the cache by version, OS and architecture', () => {
+  it('keys the cache by version, OS, architecture and recipe revision', () => {
     const path = cachedApiserverPath('v1.20.2', { KUBE_CLIENT_CACHE_DIR: '/c' });
     expect(path).toBe(
-      `/c/kube-apiserver-v1.20.2-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}-r2/kube-apiserver`,
+      `/c/kubernetes-v1.20.2-${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}-r3/kube-apiserver`,
     );
+  });
+
+  it('rejects a KUBELET_BIN that is not an executable before building anything', async () => {
+    const env = { PATH: '/nonexistent', KUBE_CLIENT_CACHE_DIR: emptyCache(), KUBELET_BIN: '/nonexistent/kubelet' };
+    await expect(resolveKubernetesBinaries({ env })).rejects.toThrow(/KUBELET_BIN is set to "\/nonexistent\/kubelet"/);
+  });
+
+  it('uses binaries named by the environment without building', async () => {
+    const env = {
+      PATH: '/nonexistent',
+      KUBE_CLIENT_CACHE_DIR: emptyCache(),
+      KUBE_APISERVER_BIN: process.execPath,
+      KUBELET_BIN: process.execPath,
+      KUBE_SCHEDULER_BIN: process.execPath,
+      KUBE_CONTROLLER_MANAGER_BIN: process.execPath,
+      PAUSE_BIN: process.execPath,
+    };
+    const bins = await resolveKubernetesBinaries({ env });
+    expect(Object.values(bins)).toEqual(Array(5).fill(process.execPath));
   });
 });
 
