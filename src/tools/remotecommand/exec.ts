@@ -79,13 +79,16 @@ export function podSubresourceUrl(
 }
 
 function queryFor(options: StreamOptions & { container?: string; command?: string[] }): PodCommandQuery {
+  // The server needs at least one stream: with none given, stdout and stderr are asked for and
+  // dropped (the exit code is still reported).
+  const none = !options.stdin && !options.stdout && !options.stderr;
   return {
     command: options.command,
     container: options.container,
     stdin: Boolean(options.stdin),
-    stdout: Boolean(options.stdout),
+    stdout: Boolean(options.stdout) || none,
     // With a terminal the server joins stderr to stdout (kubectl asks for no stderr then).
-    stderr: Boolean(options.stderr) && !options.tty,
+    stderr: (Boolean(options.stderr) || none) && !options.tty,
     tty: Boolean(options.tty),
   };
 }

@@ -231,6 +231,20 @@ describe('exec: negotiation and streams', () => {
     expect(server.upgrades[0]!.url.searchParams.get('container')).toBe('main');
   });
 
+  it('asks for stdout and stderr when no stream is given (the server needs one) and still reports the exit code', async () => {
+    server = await startChannelServer(() => ({
+      accept: (ws) => {
+        sendFrame(ws, 1, 'dropped');
+        sendFrame(ws, 3, exitStatus(4));
+        ws.close(1000);
+      },
+    }));
+    const e = await exec({ host: server.url }, { ...target, command: ['false'] }).catch((x: unknown) => x);
+    expect((e as CodeExitError).exitCode).toBe(4);
+    const q = server.upgrades[0]!.url.searchParams;
+    expect([q.get('stdout'), q.get('stderr'), q.get('stdin')]).toEqual(['true', 'true', null]);
+  });
+
   it('execText collects stdout and stderr and reports the exit code', async () => {
     server = await startChannelServer(() => ({ accept: catServer(7) }));
     const r = await execText({ host: server.url }, { ...target, command: ['cat'], stdin: 'abc' });
