@@ -48,7 +48,9 @@ try {
     if (pod.status?.phase === 'Running') {
       const r = await cs.coreV1
         .pods(ns)
-        .execText('web', { command: ['sh', '-c', 'test -s /www/big && wget -q -O /dev/null http://127.0.0.1:8080/big && echo up'] })
+        .execText('web', {
+          command: ['sh', '-c', 'test -s /www/big && wget -q -O /dev/null http://127.0.0.1:8080/big && echo up'],
+        })
         .catch(() => ({ stdout: '' }));
       if (r.stdout.includes('up')) break;
     }
