@@ -114,11 +114,9 @@ describe('streams against a real kubelet', () => {
     await Promise.all(['shell', 'web', 'counter'].map(running));
     // httpd writes its file first; wait until it answers.
     for (let i = 0; i < 60; i++) {
-      const r = await cs.coreV1
-        .pods(ns)
-        .execText('web', {
-          command: ['sh', '-c', 'test -s /www/small && wget -q -O /dev/null http://127.0.0.1:8080/small && echo up'],
-        });
+      const r = await cs.coreV1.pods(ns).execText('web', {
+        command: ['sh', '-c', 'test -s /www/small && wget -q -O /dev/null http://127.0.0.1:8080/small && echo up'],
+      });
       if (r.stdout.includes('up')) break;
       await new Promise((res) => setTimeout(res, 500));
     }
