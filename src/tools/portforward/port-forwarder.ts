@@ -3,6 +3,7 @@
 // accepted connection one WebSocket (`/portforward?ports=<remote>`, sub-protocol
 // v4.channel.k8s.io) whose channel 0 carries the data and channel 1 the errors, each starting
 // with the port number (2 bytes, little endian), as the kubelet writes them.
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../../rest/config.js';
 import { ConfigError } from '../../rest/errors.js';
@@ -128,6 +129,8 @@ export class PortForwarder {
     // Build the URL once up front so bad names fail here, not per connection.
     podSubresourceUrl(config, options.namespace, options.pod, 'portforward', { ports: [mappings[0]!.remote] });
     this.dial = webSocketDialerFor(config);
+    // Every connection still dialing listens on this signal: many at once is normal here.
+    setMaxListeners(0, this.stop.signal);
     const log = config.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
     this.onError =
       options.onError ?? ((e) => log(`an error occurred forwarding to port ${e.remotePort}: ${e.message}`));
