@@ -95,6 +95,33 @@ const SUBRESOURCE_METHODS: Record<string, SubresourceMethod[]> = {
       render: () =>
         `  /** GET the log of a pod as text (options: container, tailLines, sinceSeconds, previous, ...). */\n  async getLog(name: string, options?: WithSignal<Record<string, unknown>>): Promise<string> {\n    return (await this.getSubresourceRaw(name, 'log', options)).toString('utf8');\n  }\n`,
     },
+    // The streaming calls of pods (exec, attach and portforward are connect actions, which the
+    // model leaves out; they come with the log subresource, which only pods have).
+    {
+      name: 'streamLog',
+      render: () =>
+        `  /** Streams the log of a pod: lines as an async iterable, or the raw Readable (follow, container, sinceSeconds, ...; reconnect is opt-in). */\n  streamLog(name: string, options?: PodLogOptions): Promise<PodLogStream> {\n    return podStreamLog(this, name, options);\n  }\n`,
+    },
+    {
+      name: 'exec',
+      render: () =>
+        `  /** Runs a command in a container over WebSocket: resolves on exit code 0, rejects with a CodeExitError otherwise (kube-client/tools/remotecommand). */\n  exec(name: string, options: PodExecOptions): Promise<StreamResult> {\n    return podExec(this, name, options);\n  }\n`,
+    },
+    {
+      name: 'execText',
+      render: () =>
+        `  /** Runs a command in a container and collects stdout and stderr as text with the exit code. */\n  execText(name: string, options: PodExecTextOptions): Promise<ExecTextResult> {\n    return podExecText(this, name, options);\n  }\n`,
+    },
+    {
+      name: 'attach',
+      render: () =>
+        `  /** Attaches to the main process of a running container over WebSocket. */\n  attach(name: string, options: PodAttachOptions): Promise<StreamResult> {\n    return podAttach(this, name, options);\n  }\n`,
+    },
+    {
+      name: 'portForward',
+      render: () =>
+        `  /** Forwards local ports to the pod over WebSocket (kube-client/tools/portforward). */\n  portForward(name: string, options: PodPortForwardOptions): PortForwarder {\n    return podPortForward(this, name, options);\n  }\n`,
+    },
   ],
   eviction: [
     {
@@ -224,7 +251,22 @@ export function renderGroupVersionClient(
   let head = `${generatedHeader(style)}// The ${apiVersion} client: one accessor per resource over the generic ${base}.\n`;
   const metaTypes = used(['CreateOptions', 'GetOptions', 'KubeList', 'KubeObject', 'UpdateOptions']);
   if (metaTypes.length > 0) head += `import type { ${metaTypes.join(', ')} } from '${runtime.apimachinery}';\n`;
-  const runtimeNames = ['type ApplyConfiguration', base, ...(used(['WithSignal']).length ? ['type WithSignal'] : [])];
+  const runtimeNames = [
+    'type ApplyConfiguration',
+    ...used([
+      'ExecTextResult',
+      'PodAttachOptions',
+      'PodExecOptions',
+      'PodExecTextOptions',
+      'PodLogOptions',
+      'PodLogStream',
+      'PodPortForwardOptions',
+      'PortForwarder',
+    ]).map((n) => `type ${n}`),
+    ...used(['podAttach', 'podExec', 'podExecText', 'podPortForward', 'podStreamLog']),
+    base,
+    ...used(['StreamResult', 'WithSignal']).map((n) => `type ${n}`),
+  ];
   head += `import { ${runtimeNames.join(', ')} } from '${runtime.kubernetes}';\n`;
   head += `import type { RESTClient } from '${runtime.rest}';\n`;
   const builtins = [...refs.builtins].sort().map(moduleAlias);

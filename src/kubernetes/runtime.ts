@@ -3,3 +3,18 @@
 export type { ApplyConfiguration, DeepPartial } from './apply-configuration.js';
 export { type ResourceDescriptor, ResourceClient, type WithSignal } from './resource-client.js';
 export { type JsonPatchOperation, type MergePatch, TypedResourceClient } from './typed-resource-client.js';
+export { type PodLogOptions, PodLogStream } from './pod-logs.js';
+export {
+  type PodAttachOptions,
+  type PodExecOptions,
+  type PodExecTextOptions,
+  type PodPortForwardOptions,
+  podAttach,
+  podExec,
+  podExecText,
+  podPortForward,
+  podStreamLog,
+} from './pod-streams.js';
+export type { ExecTextResult } from '../tools/remotecommand/exec.js';
+export type { StreamResult } from '../tools/remotecommand/executor.js';
+export type { PortForwarder } from '../tools/portforward/port-forwarder.js';

@@ -57,3 +57,26 @@ export function invalidPathSegment(segment: string): string {
   if (segment.includes('%')) return "may not contain '%'";
   return '';
 }
+
+/**
+ * A streaming connection (exec, attach, port-forward) broke its protocol: a sub-protocol that was
+ * not offered, a frame on a channel that does not exist, a malformed Status on the error channel.
+ * The connection is closed when this is raised.
+ *
+ * @example
+ * catch (e) { if (e instanceof StreamProtocolError) console.error('server spoke something else:', e.message); }
+ */
+export class StreamProtocolError extends Error {
+  override readonly name = 'StreamProtocolError';
+}
+
+/**
+ * A streaming connection ended before its stream did: the server or the network cut it
+ * mid-transfer, or the heartbeat went unanswered. What was received before is delivered.
+ *
+ * @example
+ * catch (e) { if (e instanceof StreamInterruptedError) retryLater(); }
+ */
+export class StreamInterruptedError extends Error {
+  override readonly name = 'StreamInterruptedError';
+}

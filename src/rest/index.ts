@@ -12,7 +12,14 @@ export {
   withGroupVersion,
 } from './config.js';
 export { RESTClientPool } from './client-pool.js';
-export { ConfigError, RequestAbortedError, RequestConstructionError, TransportError } from './errors.js';
+export {
+  ConfigError,
+  RequestAbortedError,
+  RequestConstructionError,
+  StreamInterruptedError,
+  StreamProtocolError,
+  TransportError,
+} from './errors.js';
 export {
   clearExecCredentialCache,
   type ExecClusterInfo,
@@ -29,7 +36,21 @@ export { MAX_STATUS_CAUSES, MAX_STATUS_MESSAGE_CHARS, Request, type RequestBody 
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
 export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
-export { closeAllTransports, roundTripFor, transportPoolCount } from './transport.js';
+export {
+  closeAllTransports,
+  type ConnectionTls,
+  type Credentials,
+  credentialsFor,
+  roundTripFor,
+  transportPoolCount,
+} from './transport.js';
+export { connectTunnel, proxyFor } from './proxy-tunnel.js';
+export {
+  type DialedWebSocket,
+  type WebSocketDialer,
+  type WebSocketDialOptions,
+  webSocketDialerFor,
+} from './websocket.js';
 export { newURLBackoff, noURLBackoff, type URLBackoffManager } from './url-backoff.js';
 export {
   defaultWarningHandler,

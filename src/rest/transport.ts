@@ -14,6 +14,15 @@ import { execCredentials, type ExecCredentialStatus } from './exec-credentials.j
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
 import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
 
+/** TLS options of a connection (PEM strings), as node:tls takes them. */
+export interface ConnectionTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
 /** A shared connection pool and how many round trips use it. */
 interface Pool {
   dispatcher: Dispatcher;
@@ -34,15 +43,7 @@ function pem(data: string | Uint8Array | undefined, file: string | undefined, wh
   }
 }
 
-interface TlsOptions {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  rejectUnauthorized: boolean;
-  servername?: string;
-}
-
-function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatus): TlsOptions {
+function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatus): ConnectionTls {
   const cert = exec?.clientCertificateData ?? pem(tls?.certData, tls?.certFile, 'client certificate');
   const key = exec?.clientKeyData ?? pem(tls?.keyData, tls?.keyFile, 'client key');
   if ((cert && !key) || (key && !cert))
@@ -65,7 +66,7 @@ function proxyEnvSet(): boolean {
 }
 
 /** The pool key of these TLS/proxy settings. */
-function poolKey(tls: TlsOptions, proxy: Config['proxy']): string {
+function poolKey(tls: ConnectionTls, proxy: Config['proxy']): string {
   const useEnv = (proxy === undefined || proxy === 'env') && proxyEnvSet();
   const settings = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
   return createHash('sha256').update(settings).digest('hex');
@@ -76,7 +77,7 @@ function poolKey(tls: TlsOptions, proxy: Config['proxy']): string {
  * is paired with a {@link releasePool}: the last release closes the pool, so pools of settings no
  * longer used (an exec plugin's rotated client certificates, clients gone) do not pile up.
  */
-function acquirePool(key: string, tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+function acquirePool(key: string, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
   let pool = dispatchers.get(key);
   if (!pool) {
     const connect = { ...tls, keepAlive: true };
@@ -113,7 +114,7 @@ const poolFinalizer = new FinalizationRegistry<PoolHold>((hold) => {
 });
 
 /** The pool for `tls` held by `hold`, switching (and releasing the old one) when the settings changed. */
-function holdPool(hold: PoolHold, tls: TlsOptions, proxy: Config['proxy']): Dispatcher {
+function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
   const key = poolKey(tls, proxy);
   if (hold.key === key && hold.dispatcher && dispatchers.get(key)?.dispatcher === hold.dispatcher) {
     return hold.dispatcher;
@@ -280,52 +281,59 @@ function warnPlainHttp(config: Config, origin: string): void {
 }
 
 /**
- * Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). The
- * configured credentials (token, token file, basic auth, exec plugin) go only to https URLs: to a
- * plain http:// server none are sent (as client-go's clientcmd), with one warning through the logger.
+ * Adds a config's credentials to one request's headers and says which TLS settings it goes out
+ * with: the part of the transport that HTTP requests and WebSocket upgrades share.
  */
-export function roundTripFor(config: Config): RoundTrip {
+export type Credentials = (
+  headers: Record<string, string | string[]>,
+  refreshExec: boolean,
+  /** The request's URL (plain http/ws gets no credentials), method and abort signal. */
+  target?: { url: URL; method?: string; signal?: AbortSignal },
+) => Promise<{ tls: ConnectionTls; execPlugin: boolean }>;
+
+/**
+ * The credentials of a config (client-go's auth round trippers): a token file wins over
+ * bearerToken, which stands in while the file cannot be read; an exec plugin gives a token and/or
+ * a client certificate; basic auth needs a username (the password may be empty); then the
+ * Impersonate-* headers and the user agent. A request with its own Authorization header keeps it.
+ *
+ * @example
+ * const creds = credentialsFor(config);
+ * const headers = {};
+ * const { tls } = await creds(headers, false); // headers.authorization is set now
+ */
+export function credentialsFor(config: Config): Credentials {
   if (!config.host) throw new ConfigError('config.host is empty: say which apiserver to talk to');
   protectSecrets(config);
   const fixedTls = config.execProvider ? undefined : tlsOptions(config.tls);
   const tokenFile = config.bearerTokenFile;
   if (tokenFile && !tokenSources.has(tokenFile)) tokenSources.set(tokenFile, new FileTokenSource(tokenFile));
   const userAgent = config.userAgent || defaultUserAgent();
-  const acceptEncoding: Record<string, string> = config.disableCompression ? {} : { 'accept-encoding': 'gzip' };
   const clusterInfo = {
     server: config.host,
     certificateAuthorityData: pem(config.tls?.caData, config.tls?.caFile, 'certificate authority'),
     insecureSkipTLSVerify: config.tls?.insecure,
   };
-
-  // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
-  // With an exec plugin, the pool follows the plugin's current client certificate.
-  const hold: PoolHold = {};
-  if (fixedTls) holdPool(hold, fixedTls, config.proxy);
-  const fixedDispatcher = hold.dispatcher;
   const hasCredentials = Boolean(
     config.execProvider || tokenFile || config.bearerToken || config.username || config.password,
   );
-  // Credentials go on requests that have no Authorization header of their own (client-go's
-  // auth round trippers). A token file wins over bearerToken, which stands in while the file
-  // cannot be read; basic auth needs a username (the password may be empty).
-  const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
-    const headers: Record<string, string | string[]> = { 'user-agent': userAgent, ...acceptEncoding, ...req.headers };
-    const ownAuth = hasHeader(req.headers, 'authorization');
+  return async (headers, refreshExec, target) => {
+    if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = userAgent;
+    const ownAuth = hasHeader(headers, 'authorization');
     let tls = fixedTls;
-    if (!ownAuth && req.url.protocol === 'http:' && hasCredentials) {
-      warnPlainHttp(config, req.url.origin);
+    const plain = target?.url.protocol === 'http:' || target?.url.protocol === 'ws:';
+    if (!ownAuth && plain && hasCredentials) {
+      warnPlainHttp(config, target!.url.origin);
       tls ??= tlsOptions(config.tls);
     } else if (config.execProvider) {
       let creds: ExecCredentialStatus;
       try {
-        creds = await execCredentials(config.execProvider, clusterInfo, refreshExec, req.signal);
+        creds = await execCredentials(config.execProvider, clusterInfo, refreshExec, target?.signal);
       } catch (err) {
-        if (!req.signal?.aborted) throw err;
-        const safeUrl = `${req.url.origin}${req.url.pathname}`;
-        throw new RequestAbortedError(`${req.method} ${safeUrl} was aborted while its exec plugin ran`, safeUrl, {
-          cause: err,
-        });
+        if (!target?.signal?.aborted) throw err;
+        const safeUrl = `${target.url.origin}${target.url.pathname}`;
+        const what = `${target.method ?? 'request'} ${safeUrl}`;
+        throw new RequestAbortedError(`${what} was aborted while its exec plugin ran`, safeUrl, { cause: err });
       }
       if (creds.token && !ownAuth) headers.authorization = `Bearer ${creds.token}`;
       tls = tlsOptions(config.tls, creds);
@@ -339,17 +347,43 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization = `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}`;
     }
     impersonationHeaders(config, headers);
+    return { tls: tls!, execPlugin: Boolean(config.execProvider) && !ownAuth };
+  };
+}
+
+/** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
+export function roundTripFor(config: Config): RoundTrip {
+  const credentials = credentialsFor(config);
+  const acceptEncoding: Record<string, string> = config.disableCompression ? {} : { 'accept-encoding': 'gzip' };
+  const clusterInfo = {
+    server: config.host,
+    certificateAuthorityData: pem(config.tls?.caData, config.tls?.caFile, 'certificate authority'),
+    insecureSkipTLSVerify: config.tls?.insecure,
+  };
+  // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
+  // With an exec plugin, the pool follows the plugin's current client certificate.
+  const hold: PoolHold = {};
+  if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), config.proxy);
+  const fixedDispatcher = hold.dispatcher;
+  const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
+    const headers: Record<string, string | string[]> = {
+      'user-agent': config.userAgent || defaultUserAgent(),
+      ...acceptEncoding,
+      ...req.headers,
+    };
+    const { tls } = await credentials(headers, refreshExec, { url: req.url, method: req.method, signal: req.signal });
     const auth =
       headers.authorization ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
     const sent = typeof auth === 'string' ? authorizationSecrets(auth) : [];
     if (config.password) sent.push(config.password);
+
     try {
       const res = await request(req.url, {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: fixedDispatcher ?? holdPool(hold, tls!, config.proxy),
+        dispatcher: fixedDispatcher ?? holdPool(hold, tls, config.proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });

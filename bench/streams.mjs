@@ -1,0 +1,176 @@
+// Streaming throughput on a real node, kube-client side by side with kubectl on the same pod:
+// port-forward (a 10 MiB file from busybox httpd, through a forwarded local port) and exec stdout
+// (64 MiB of zeros through `head -c`), alternating, a few rounds each; then the open handles of
+// this process after 100 concurrent port-forward connections have closed. Run after
+// `npm run build`: node bench/streams.mjs (STREAM_ROUNDS=5 by default).
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+
+const { startControlPlane } = await import('../dist/esm/envtest/index.js');
+const { Clientset } = await import('../dist/esm/kubernetes/index.js');
+const { exec } = await import('../dist/esm/tools/remotecommand/index.js');
+
+const rounds = Number(process.env.STREAM_ROUNDS ?? 5);
+const EXEC_BYTES = 64 * 1024 * 1024;
+const say = (line) => process.stdout.write(`${line}\n`);
+
+const cp = await startControlPlane({ node: true, log: () => {} });
+const stop = async () => {
+  await cp.stop();
+};
+try {
+  const config = { host: cp.server.url, bearerToken: cp.server.adminToken, tls: { caData: cp.server.caData }, qps: -1 };
+  const cs = new Clientset(config);
+  const ns = 'bench-streams';
+  await cs.coreV1.namespaces.create({ metadata: { name: ns } }).catch(() => undefined);
+  const image = cp.node.images.busybox;
+  await cs.coreV1.pods(ns).create({
+    metadata: { name: 'web' },
+    spec: {
+      nodeName: cp.node.name,
+      terminationGracePeriodSeconds: 0,
+      containers: [
+        {
+          name: 'main',
+          image,
+          imagePullPolicy: 'Never',
+          command: [
+            'sh',
+            '-c',
+            'mkdir -p /www && head -c 10485760 /dev/urandom > /www/big && httpd -f -p 8080 -h /www',
+          ],
+        },
+      ],
+    },
+  });
+  for (let i = 0; ; i++) {
+    const pod = await cs.coreV1.pods(ns).get('web');
+    if (pod.status?.phase === 'Running') {
+      const r = await cs.coreV1
+        .pods(ns)
+        .execText('web', {
+          command: ['sh', '-c', 'test -s /www/big && wget -q -O /dev/null http://127.0.0.1:8080/big && echo up'],
+        })
+        .catch(() => ({ stdout: '' }));
+      if (r.stdout.includes('up')) break;
+    }
+    if (i > 240) throw new Error('the pod did not start');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const kubectlArgs = ['--kubeconfig', cp.kubeconfigPath, '-n', ns];
+
+  const get = (port) =>
+    new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/big', agent: false }, (res) => {
+        let n = 0;
+        res.on('data', (c) => {
+          n += c.length;
+        });
+        res.on('end', () => resolve(n));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const timed = async (fn) => {
+    const t = performance.now();
+    const bytes = await fn();
+    return bytes / 1024 / 1024 / ((performance.now() - t) / 1000);
+  };
+
+  // port-forward: kube-client's forwarder and `kubectl port-forward`, both kept up for all rounds.
+  const pf = cs.coreV1.pods(ns).portForward('web', { ports: [':8080'] });
+  const [{ local: ours }] = await pf.ready;
+  const kpf = spawn('kubectl', [...kubectlArgs, 'port-forward', 'pod/web', ':8080'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const theirs = await new Promise((resolve, reject) => {
+    kpf.stdout.on('data', (d) => {
+      const m = /127\.0\.0\.1:(\d+) ->/.exec(d.toString());
+      if (m) resolve(Number(m[1]));
+    });
+    kpf.once('exit', () => reject(new Error('kubectl port-forward exited')));
+  });
+  await get(ours);
+  await get(theirs);
+  const pfRates = { 'kube-client': [], kubectl: [] };
+  for (let i = 0; i < rounds; i++) {
+    pfRates['kube-client'].push(await timed(() => get(ours)));
+    pfRates.kubectl.push(await timed(() => get(theirs)));
+  }
+  kpf.kill();
+
+  // exec stdout: 64 MiB of zeros.
+  const execRates = { 'kube-client': [], kubectl: [] };
+  const command = ['head', '-c', String(EXEC_BYTES), '/dev/zero'];
+  for (let i = 0; i < rounds; i++) {
+    execRates['kube-client'].push(
+      await timed(async () => {
+        let n = 0;
+        const { Writable } = await import('node:stream');
+        await exec(config, {
+          namespace: ns,
+          pod: 'web',
+          command,
+          stdout: new Writable({
+            write(c, _e, cb) {
+              n += c.length;
+              cb();
+            },
+          }),
+        });
+        return n;
+      }),
+    );
+    execRates.kubectl.push(
+      await timed(
+        () =>
+          new Promise((resolve, reject) => {
+            const child = spawn('kubectl', [...kubectlArgs, 'exec', 'web', '--', ...command], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let n = 0;
+            child.stdout.on('data', (c) => {
+              n += c.length;
+            });
+            child.on('close', (code) => (code === 0 ? resolve(n) : reject(new Error(`kubectl exited ${code}`))));
+          }),
+      ),
+    );
+  }
+
+  // Open handles after 100 concurrent connections.
+  const handles = () => process.getActiveResourcesInfo().length;
+  const before = handles();
+  await Promise.all(
+    Array.from(
+      { length: 100 },
+      () =>
+        new Promise((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: ours, path: '/', agent: false }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', reject);
+          req.end();
+        }),
+    ),
+  );
+  for (let i = 0; i < 50 && pf.connections > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
+  const after = handles();
+  await pf.close();
+
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  say(`port-forward, 10 MiB GET through a forwarded port (MiB/s, median of ${rounds}):`);
+  for (const [k, v] of Object.entries(pfRates))
+    say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
+  say(`exec stdout, ${EXEC_BYTES / 1024 / 1024} MiB (MiB/s, median of ${rounds}):`);
+  for (const [k, v] of Object.entries(execRates))
+    say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
+  say(
+    `open handles: ${before} before 100 concurrent port-forward connections, ${after} after they closed (forwarder still listening)`,
+  );
+} finally {
+  await stop();
+}
