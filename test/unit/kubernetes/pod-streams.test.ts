@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isNotFound } from '../../../src/apimachinery/errors.js';
 import { Clientset, PodLogStream } from '../../../src/kubernetes/index.js';
 import { type ChannelServer, exitStatus, sendFrame, startChannelServer } from '../../support/channel-server.js';
+import { LOOPBACK_CA, LOOPBACK_PRIVATE } from '../../support/fake-server.js';
 import { json, startFakeServer } from '../../support/fake-server.js';
 
 let close: Array<() => Promise<void>> = [];
@@ -16,17 +17,22 @@ afterEach(async () => {
 
 describe('pods(ns) streaming calls', () => {
   it('exec, execText and attach use the clientset config (credentials, impersonation) and the pod URL', async () => {
-    const server: ChannelServer = await startChannelServer(() => ({
-      accept: (ws) => {
-        sendFrame(ws, 1, 'out');
-        sendFrame(ws, 2, 'err');
-        sendFrame(ws, 3, exitStatus(3));
-        ws.close(1000);
-      },
-    }));
+    const server: ChannelServer = await startChannelServer(
+      () => ({
+        accept: (ws) => {
+          sendFrame(ws, 1, 'out');
+          sendFrame(ws, 2, 'err');
+          sendFrame(ws, 3, exitStatus(3));
+          ws.close(1000);
+        },
+      }),
+      // Credentials go to TLS servers only.
+      { tls: { cert: LOOPBACK_CA, key: LOOPBACK_PRIVATE } },
+    );
     close.push(() => server.close());
     const cs = new Clientset({
       host: server.url,
+      tls: { caData: LOOPBACK_CA },
       bearerToken: 'tok',
       impersonate: { userName: 'alice', groups: ['a', 'b'] },
     });

@@ -153,12 +153,15 @@ describe('webSocketDialerFor', () => {
   });
 
   it('sends the token file, impersonation and user agent; basic auth when there is no token', async () => {
-    server = await startChannelServer(accept);
+    // Credentials go to TLS servers only (plain ws:// gets none: see the next test).
+    server = await startChannelServer(accept, { tls: { key: pem('server.key'), cert: pem('server.crt') } });
+    const tls = { caData: pem('ca.crt') };
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, 'from-file\n');
     await dialOnce(
       {
         host: server.url,
+        tls,
         bearerToken: 'fallback',
         bearerTokenFile: tokenFile,
         userAgent: 'tester/1',
@@ -166,7 +169,7 @@ describe('webSocketDialerFor', () => {
       },
       server.url,
     );
-    await dialOnce({ host: server.url, username: 'user', password: 'pw' }, server.url);
+    await dialOnce({ host: server.url, tls, username: 'user', password: 'pw' }, server.url);
     const [a, b] = server.upgrades;
     expect(a!.headers.authorization).toBe('Bearer from-file');
     expect(a!.headers['user-agent']).toBe('tester/1');
@@ -177,26 +180,38 @@ describe('webSocketDialerFor', () => {
     expect(b!.headers['user-agent']).toMatch(/^kube-client\//);
   });
 
+  it('sends no credentials to a plain ws:// server (as plain http)', async () => {
+    server = await startChannelServer(accept);
+    const warnings: string[] = [];
+    await dialOnce({ host: server.url, bearerToken: 'secret-token', logger: (l) => warnings.push(l) }, server.url);
+    expect(server.upgrades[0]!.headers.authorization).toBeUndefined();
+    expect(warnings.join('\n')).toMatch(/not sending the configured credentials/);
+    expect(warnings.join('\n')).not.toContain('secret-token');
+  });
+
   it('runs the exec plugin for its token and runs it again after a 401', async () => {
     let calls = 0;
-    server = await startChannelServer((seen) => {
-      calls++;
-      return seen.headers.authorization === 'Bearer token-2'
-        ? accept()
-        : {
-            refuse: {
-              status: 401,
-              body: JSON.stringify({
-                kind: 'Status',
-                status: 'Failure',
-                reason: 'Unauthorized',
-                code: 401,
-                message: 'Unauthorized',
-              }),
-              contentType: 'application/json',
-            },
-          };
-    });
+    server = await startChannelServer(
+      (seen) => {
+        calls++;
+        return seen.headers.authorization === 'Bearer token-2'
+          ? accept()
+          : {
+              refuse: {
+                status: 401,
+                body: JSON.stringify({
+                  kind: 'Status',
+                  status: 'Failure',
+                  reason: 'Unauthorized',
+                  code: 401,
+                  message: 'Unauthorized',
+                }),
+                contentType: 'application/json',
+              },
+            };
+      },
+      { tls: { key: pem('server.key'), cert: pem('server.crt') } },
+    );
     const plugin = join(dir, 'plugin.mjs');
     const counter = join(dir, 'runs');
     writeFileSync(counter, '0');
@@ -208,6 +223,7 @@ describe('webSocketDialerFor', () => {
     await dialOnce(
       {
         host: server.url,
+        tls: { caData: pem('ca.crt') },
         execProvider: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, interactiveMode: 'Never' },
       },
       server.url,

@@ -1,6 +1,7 @@
 // port-forward against a protocol-level kubelet: each connection's WebSocket carries the port
 // prefix on both channels, data on 0 and errors on 1; the test server bridges channel 0 to a real
 // TCP server standing in for the pod.
+import { LOOPBACK_CA, LOOPBACK_PRIVATE } from '../../../support/fake-server.js';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,9 +89,13 @@ describe('port-forward', () => {
 
   it('binds free ports, forwards many concurrent connections byte-exact, one WebSocket each', async () => {
     const podPort = await echoPod();
-    server = await startChannelServer(() => ({ accept: kubelet(podPort) }), { speaks: ['v4.channel.k8s.io'] });
+    // Credentials go to TLS servers only.
+    server = await startChannelServer(() => ({ accept: kubelet(podPort) }), {
+      speaks: ['v4.channel.k8s.io'],
+      tls: { cert: LOOPBACK_CA, key: LOOPBACK_PRIVATE },
+    });
     const pf = portForward(
-      { host: server.url, bearerToken: 't' },
+      { host: server.url, tls: { caData: LOOPBACK_CA }, bearerToken: 't' },
       { namespace: 'ns', pod: 'web', ports: [':8080', '0:9090'] },
     );
     const ports = await pf.ready;
