@@ -73,24 +73,7 @@ export async function createCredentials(dir: string): Promise<ControlPlaneCreden
       'creating the admin client key',
     ),
   ]);
-  await openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      f('admin.csr'),
-      '-CA',
-      f('client-ca.crt'),
-      '-CAkey',
-      f('client-ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '3650',
-      '-out',
-      f('admin.crt'),
-    ],
-    'signing the admin client certificate',
-  );
+  await signWithCa(dir, 'admin', 'signing the admin client certificate');
   return {
     serviceAccountKeyFile: f('sa.key'),
     clientCaFile: f('client-ca.crt'),
@@ -101,6 +84,34 @@ export async function createCredentials(dir: string): Promise<ControlPlaneCreden
     adminToken: randomBytes(24).toString('hex'),
     userToken: randomBytes(24).toString('hex'),
   };
+}
+
+/**
+ * Signs `<dir>/<base>.csr` with the cluster CA (`client-ca.crt` / `client-ca.key` in `dir`) into
+ * `<dir>/<base>.crt`, valid for ten years, with the X.509 extensions of `extfile` when given.
+ */
+async function signWithCa(dir: string, base: string, what: string, extfile?: string): Promise<void> {
+  const f = (name: string) => join(dir, name);
+  await runCommand(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      f(`${base}.csr`),
+      '-CA',
+      f('client-ca.crt'),
+      '-CAkey',
+      f('client-ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      ...(extfile ? ['-extfile', extfile] : []),
+      '-out',
+      f(`${base}.crt`),
+    ],
+    { cwd: dir, what },
+  );
 }
 
 /**
@@ -147,26 +158,7 @@ export async function createNodeCredentials(dir: string, nodeName: string): Prom
       `creating the ${what} key`,
     );
     await writeFile(f(`${base}.ext`), extensions);
-    await openssl(
-      [
-        'x509',
-        '-req',
-        '-in',
-        f(`${base}.csr`),
-        '-CA',
-        f('client-ca.crt'),
-        '-CAkey',
-        f('client-ca.key'),
-        '-CAcreateserial',
-        '-days',
-        '3650',
-        '-extfile',
-        f(`${base}.ext`),
-        '-out',
-        f(`${base}.crt`),
-      ],
-      `signing the ${what} certificate`,
-    );
+    await signWithCa(dir, base, `signing the ${what} certificate`, f(`${base}.ext`));
   };
   const client = 'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
   // Sequential: the CA serial file is shared.

@@ -3,7 +3,7 @@
 // with `node: true` also a real node (containerd, kubelet, kube-scheduler, kube-controller-manager)
 // so that Pods run. Every run records what it owns, and the next start reaps runs whose owner died.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -17,14 +17,14 @@ import {
   tokenAuthFile,
   UNPRIVILEGED_USER,
 } from './certs.js';
-import { registerForCleanup, removeDirsSync, unregisterFromCleanup } from './cleanup.js';
+import { registerForCleanup, unregisterFromCleanup } from './cleanup.js';
 import { ControlPlaneStartError, ProvisioningError } from './errors.js';
 import type { LOCAL_IMAGES } from './images.js';
 import { buildKubeconfig, ENVTEST_CONTEXTS, type KubeconfigFile, kubeconfigYaml } from './kubeconfig.js';
 import { processStartTime } from './host.js';
 import { ManagedProcess } from './managed-process.js';
 import { freePorts } from './ports.js';
-import { NODE_NAME, type NodeBinaries, nodeUnsupportedReason, type RunningNode, startNode } from './node.js';
+import { NODE_NAME, nodeUnsupportedReason, type RunningNode, startNode } from './node.js';
 import { ensureCommands, resolveEtcd, resolveKubeApiserver, resolveNodeBinaries } from './provision.js';
 import { reapOrphanedRuns, releaseRun, type RunRecord, removeRunRecord, writeRunRecord } from './runs.js';
 
@@ -152,14 +152,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   // One after the other: each may need apt, and apt takes one call at a time.
   await ensureCommands([['openssl', 'openssl']], { log, env: options.env });
   const etcdBin = await resolveEtcd({ log, env: options.env });
-  let apiserverBin: string;
-  let nodeBins: NodeBinaries | undefined;
-  if (options.node) {
-    nodeBins = await resolveNodeBinaries({ log, env: options.env });
-    apiserverBin = await resolveKubeApiserver({ log, env: options.env });
-  } else {
-    apiserverBin = await resolveKubeApiserver({ log, env: options.env });
-  }
+  const nodeBins = options.node ? await resolveNodeBinaries({ log, env: options.env }) : undefined;
+  const apiserverBin = await resolveKubeApiserver({ log, env: options.env });
 
   const dir = await mkdtemp(join(tmpdir(), 'kube-client-envtest-'));
   // etcd fsyncs a lot; memory-backed storage keeps tests fast where /dev/shm exists.
@@ -184,9 +178,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await node?.stop();
         await apiserver?.stop();
         await etcd?.stop();
-        // Whatever a failed start left (a node half started: mounts, bridge) goes too.
+        // Whatever a failed start left (a node half started: mounts, bridge) goes too, and the folders.
         releaseRun(record);
-        await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
         removeRunRecord(recordFile);
       })();
       return stopping;
@@ -196,7 +189,6 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       apiserver?.killNow();
       etcd?.killNow();
       releaseRun(record);
-      removeDirsSync(dirs);
       removeRunRecord(recordFile);
     },
   };
@@ -205,15 +197,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   try {
     const creds = await createCredentials(dir);
     let nodeCreds: NodeCredentials | undefined;
-    if (options.node) {
-      nodeCreds = await createNodeCredentials(dir, NODE_NAME);
-      record.node = {
-        runcRoot: join(dir, 'node', 'runc'),
-        containerdSocket: join(dir, 'node', 'containerd', 'containerd.sock'),
-        bridge: '',
-        kubeletRoot: join(dir, 'node', 'kubelet'),
-      };
-    }
+    if (options.node) nodeCreds = await createNodeCredentials(dir, NODE_NAME);
     await writeFile(join(dir, 'tokens.csv'), tokenAuthFile(creds), { mode: 0o600 });
     const [etcdClientPort, etcdPeerPort, securePort] = await freePorts(3);
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
@@ -289,7 +273,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await writeFile(kubeconfigPath, kubeconfigYaml(kubeconfig), { mode: 0o600 });
     const { config } = configForContext(kubeconfig as Kubeconfig, {}, kubeconfigPath);
     log(`envtest: kube-apiserver ${version} ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (nodeBins && nodeCreds && record.node) {
+    if (nodeBins && nodeCreds) {
       log('envtest: starting the node (containerd, kubelet, kube-scheduler, kube-controller-manager)');
       node = await startNode({
         dir: join(dir, 'node'),

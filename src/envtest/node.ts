@@ -3,7 +3,7 @@
 // control plane's own, so that Pods really run. Started after kube-apiserver is ready; returns
 // once the Node is Ready.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { NodeCredentials } from './certs.js';
@@ -90,7 +90,6 @@ export async function nodeUnsupportedReason(): Promise<string | undefined> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     return 'running containers (kubelet, containerd, runc) needs root';
   }
-  const { readFile } = await import('node:fs/promises');
   const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');
   const v1 = mounts.split('\n').filter((l) => l.split(' ')[2] === 'cgroup');
   const controllers = new Set(v1.flatMap((l) => (l.split(' ')[3] ?? '').split(',')));
@@ -255,7 +254,7 @@ export async function startNode(p: NodeStartParams): Promise<RunningNode> {
       '--concurrent-gc-syncs=5',
     ]);
 
-    const agent = new Agent({ connect: { ca: await readText(p.apiserverCaFile) } });
+    const agent = new Agent({ connect: { ca: await readFile(p.apiserverCaFile, 'utf8') } });
     try {
       await waitFor('the Node to be Ready', p.timeoutMs, [containerd, kubelet, scheduler, controllerManager], () =>
         nodeIsReady(agent, p.apiserverUrl, p.adminToken),
@@ -285,11 +284,6 @@ export async function startNode(p: NodeStartParams): Promise<RunningNode> {
     await stop();
     throw err;
   }
-}
-
-async function readText(file: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  return readFile(file, 'utf8');
 }
 
 async function nodeIsReady(agent: Agent, url: string, token: string): Promise<boolean> {

@@ -128,7 +128,8 @@ async function aptInstall(packages: string[], options: ProvisionOptions): Promis
 
 /** True when a Debian package is installed (dpkg-query says "install ok installed"). */
 async function debInstalled(pkg: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  const out = await runCommand('dpkg-query', ['-W', `-f=${'${Status}'}`, pkg], {
+  // \u0024 is '$': dpkg-query's ${Status} field, written so that no one reads it as a template.
+  const out = await runCommand('dpkg-query', ['-W', '-f=\u0024{Status}', pkg], {
     env,
     what: `asking dpkg about ${pkg}`,
   }).catch(() => '');
