@@ -83,7 +83,7 @@ function unescapeValue(raw: string, selector: string, term: string): string {
 
 /**
  * Parses a field selector as the apiserver does (fields.ParseSelector): terms split on unescaped
- * commas, empty terms skipped (`a=b,,c!=d` is valid, `` and `,` select everything), each term split
+ * commas, empty terms skipped (`a=b,,c!=d` is valid; ``, `,` and `=` select everything), each term split
  * at its first `!=`, `==` or `=`, values unescaped strictly. A field name that is empty or holds
  * whitespace is refused here: the server parses it but no resource has such a field, so every
  * request with it fails there. Which fields a resource supports is the server's business (ConfigMaps:
@@ -108,11 +108,15 @@ export function parseFieldSelector(selector: string): FieldSelector {
     }
     if (at < 0) throw new FieldSelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
     const field = term.slice(0, at);
+    const value = unescapeValue(term.slice(at + op.length), selector, term);
+    // The server turns a term whose field and value are both empty (`=`, `==`, `!=`) into
+    // "everything" (Go's hasTerm/notHasTerm Transform), so it selects every object there too.
+    if (field === '' && value === '') continue;
     if (field === '' || /\s/.test(field))
       throw new FieldSelectorParseError(
         `invalid selector: '${selector}'; field name ${JSON.stringify(field)} of '${term}' is empty or holds whitespace`,
       );
-    reqs.push({ field, operator: op, value: unescapeValue(term.slice(at + op.length), selector, term) });
+    reqs.push({ field, operator: op, value });
   }
   return make(reqs);
 }

@@ -37,6 +37,12 @@ describe('field selectors', () => {
   it.each([
     ['', []],
     [',', []],
+    // A term with neither field nor value selects everything on the server (the random
+    // differential suite found `=`).
+    ['=', []],
+    ['==', []],
+    ['!=', []],
+    ['=,metadata.name=a', [['metadata.name', '=', 'a']]],
     [',,', []],
     ['a=b,', [['a', '=', 'b']]],
     [',a=b', [['a', '=', 'b']]],
