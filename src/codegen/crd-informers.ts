@@ -43,7 +43,12 @@ export interface InformerNames {
   newInformer: string;
 }
 
-/** `Foo` -> FooInformer, FooLister, FooNamespaceLister, newFooLister, newFooInformer. */
+/**
+ * The names one kind's informer and lister code declares, as informer-gen and lister-gen name them.
+ *
+ * @example
+ * informerNames('Foo').lister; // 'FooLister' (also FooInformer, FooNamespaceLister, newFooLister, newFooInformer)
+ */
 export function informerNames(typeName: string): InformerNames {
   return {
     informer: `${typeName}Informer`,
@@ -74,7 +79,12 @@ function namesOf(gv: PlannedGroupVersion): Map<PlannedResource, InformerNames> {
   return out;
 }
 
-/** The class of a group version's informers: `exampleComV1` -> `ExampleComV1Informers`. */
+/**
+ * The class of a group version's informers.
+ *
+ * @example
+ * groupVersionInformersName('exampleComV1'); // 'ExampleComV1Informers'
+ */
 export const groupVersionInformersName = (accessor: string) => `${upperFirst(accessor)}Informers`;
 
 /**
