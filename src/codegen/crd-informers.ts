@@ -98,7 +98,8 @@ export function renderCrdListers(gv: PlannedGroupVersion, runtime: InformerRunti
   const names = namesOf(gv);
   const t = (r: PlannedResource) => `${gv.alias}.${r.typeName}`;
   let out = `${generatedHeader(style)}// Typed listers of ${gv.group}/${gv.version}: read-only views of an informer's cache.\n`;
-  out += `import { Lister, type NamespaceLister } from '${runtime.listers}';\n`;
+  // Imported names end in '_' where a kind's names could take them (kind Namespace: NamespaceLister).
+  out += `import { Lister, type NamespaceLister as NamespaceLister_ } from '${runtime.listers}';\n`;
   out += `import type { Indexer } from '${runtime.cache}';\n`;
   out += `import type * as ${gv.alias} from '../types/${gv.mod}.js';\n`;
   for (const r of gv.resources) {
@@ -107,7 +108,7 @@ export function renderCrdListers(gv: PlannedGroupVersion, runtime: InformerRunti
     out += `\n/** ${r.crd.kind} objects from an informer's cache: list by label selector, get by name${r.crd.namespaced ? ', per namespace' : ''}. */\n`;
     out += `export type ${n.lister} = Lister<${t(r)}>;\n`;
     out += `\n/** The ${r.crd.kind} objects of one namespace in an informer's cache. */\n`;
-    out += `export type ${n.namespaceLister} = NamespaceLister<${t(r)}>;\n`;
+    out += `export type ${n.namespaceLister} = NamespaceLister_<${t(r)}>;\n`;
     out += `\n/**\n * A ${n.lister} over an informer's indexer (client-go's New${r.typeName}Lister).\n *\n * @example\n * const lister = ${n.newLister}(informer.getIndexer());\n * ${scope};\n */\n`;
     out += `export function ${n.newLister}(indexer: Indexer<${t(r)}>): ${n.lister} {\n  return new Lister<${t(r)}>(indexer, ${JSON.stringify(r.crd.plural)});\n}\n`;
   }
@@ -134,7 +135,8 @@ export function renderCrdInformers(
   let out = `${generatedHeader(style)}// Typed shared informers of ${gv.group}/${gv.version}, over a SharedInformerFactory or standalone.\n`;
   out += `import type { ListOptions } from '${runtime.apimachinery}';\n`;
   out += `import type { SharedInformerFactory } from '${runtime.informers}';\n`;
-  out += `import { listWatchFromResource, SharedIndexInformer, type SharedInformerOptions } from '${runtime.cache}';\n`;
+  // SharedIndexInformer_: the kind SharedIndex has an informer interface named SharedIndexInformer.
+  out += `import { listWatchFromResource, SharedIndexInformer as SharedIndexInformer_, type SharedInformerOptions } from '${runtime.cache}';\n`;
   out += `import type { ${clientName} } from '../clientset/${gv.accessor}.js';\n`;
   const listerImports = gv.resources.map((r) => names.get(r)!.lister);
   out += `import type { ${listerImports.join(', ')} } from '../listers/${gv.accessor}.js';\n`;
@@ -144,9 +146,9 @@ export function renderCrdInformers(
     const n = names.get(r)!;
     const accessor = resourceAccessor(r.crd.plural, r.crd.kind);
     const client = r.crd.namespaced ? `client.${accessor}(namespace)` : `client.${accessor}`;
-    out += `\n/** The shared informer of ${r.crd.kind} objects and a typed lister over its cache. */\nexport interface ${n.informer} {\n  informer(): SharedIndexInformer<${t(r)}>;\n  lister(): ${n.lister};\n}\n`;
+    out += `\n/** The shared informer of ${r.crd.kind} objects and a typed lister over its cache. */\nexport interface ${n.informer} {\n  informer(): SharedIndexInformer_<${t(r)}>;\n  lister(): ${n.lister};\n}\n`;
     out += `\n/**\n * A ${r.crd.kind} informer of its own, outside any factory (client-go's NewFiltered${r.typeName}Informer)${r.crd.namespaced ? "; namespace '' watches all namespaces" : ''}.\n *\n * @example\n * const informer = ${n.newInformer}(cs.${gv.accessor}${r.crd.namespaced ? ", 'default'" : ''}, { resyncPeriodMs: 30_000 });\n * void informer.run(signal);\n */\n`;
-    out += `export function ${n.newInformer}(\n  client: ${clientName},\n${r.crd.namespaced ? '  namespace: string,\n' : ''}  options: SharedInformerOptions<${t(r)}> & { tweakListOptions?: (options: ListOptions) => void } = {},\n): SharedIndexInformer<${t(r)}> {\n  const { tweakListOptions, ...informerOptions } = options;\n  return new SharedIndexInformer<${t(r)}>(listWatchFromResource(${client}, tweakListOptions), {\n    name: ${JSON.stringify(r.crd.plural)},\n    ...informerOptions,\n  });\n}\n`;
+    out += `export function ${n.newInformer}(\n  client: ${clientName},\n${r.crd.namespaced ? '  namespace: string,\n' : ''}  options: SharedInformerOptions<${t(r)}> & { tweakListOptions?: (options: ListOptions) => void } = {},\n): SharedIndexInformer_<${t(r)}> {\n  const { tweakListOptions, ...informerOptions } = options;\n  return new SharedIndexInformer_<${t(r)}>(listWatchFromResource(${client}, tweakListOptions), {\n    name: ${JSON.stringify(r.crd.plural)},\n    ...informerOptions,\n  });\n}\n`;
     const scope = r.crd.namespaced ? "(in the factory's namespace, or all)" : '(cluster-scoped)';
     getters.push(
       `  /** ${r.crd.kind} objects ${scope}: the factory's one shared informer and a typed lister. */\n  get ${accessor}(): ${n.informer} {\n    return this.factory.access(this.client.${accessor}${r.crd.namespaced ? '(this.factory.namespace)' : ''});\n  }\n`,

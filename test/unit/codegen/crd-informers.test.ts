@@ -72,7 +72,7 @@ describe('rendering', () => {
     expect(informers).toContain('listWatchFromResource(client.widgets(namespace), tweakListOptions)');
     const listers = renderCrdListers(gv!, runtime, STYLE);
     expect(listers).toContain('export type WidgetLister = Lister<example_com_v1.Widget>;');
-    expect(listers).toContain('export type WidgetNamespaceLister = NamespaceLister<example_com_v1.Widget>;');
+    expect(listers).toContain('export type WidgetNamespaceLister = NamespaceLister_<example_com_v1.Widget>;');
     expect(listers).toContain('return new Lister<example_com_v1.Widget>(indexer, "widgets");');
   });
 

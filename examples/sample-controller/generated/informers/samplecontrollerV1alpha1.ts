@@ -2,14 +2,14 @@
 // Typed shared informers of samplecontroller.k8s.io/v1alpha1, over a SharedInformerFactory or standalone.
 import type { ListOptions } from 'kube-client/apimachinery';
 import type { SharedInformerFactory } from 'kube-client/informers';
-import { listWatchFromResource, SharedIndexInformer, type SharedInformerOptions } from 'kube-client/tools/cache';
+import { listWatchFromResource, SharedIndexInformer as SharedIndexInformer_, type SharedInformerOptions } from 'kube-client/tools/cache';
 import type { SamplecontrollerV1alpha1Client } from '../clientset/samplecontrollerV1alpha1.js';
 import type { FooLister } from '../listers/samplecontrollerV1alpha1.js';
 import type * as samplecontroller_k8s_io_v1alpha1 from '../types/samplecontroller_k8s_io/v1alpha1.js';
 
 /** The shared informer of Foo objects and a typed lister over its cache. */
 export interface FooInformer {
-  informer(): SharedIndexInformer<samplecontroller_k8s_io_v1alpha1.Foo>;
+  informer(): SharedIndexInformer_<samplecontroller_k8s_io_v1alpha1.Foo>;
   lister(): FooLister;
 }
 
@@ -24,9 +24,9 @@ export function newFooInformer(
   client: SamplecontrollerV1alpha1Client,
   namespace: string,
   options: SharedInformerOptions<samplecontroller_k8s_io_v1alpha1.Foo> & { tweakListOptions?: (options: ListOptions) => void } = {},
-): SharedIndexInformer<samplecontroller_k8s_io_v1alpha1.Foo> {
+): SharedIndexInformer_<samplecontroller_k8s_io_v1alpha1.Foo> {
   const { tweakListOptions, ...informerOptions } = options;
-  return new SharedIndexInformer<samplecontroller_k8s_io_v1alpha1.Foo>(listWatchFromResource(client.foos(namespace), tweakListOptions), {
+  return new SharedIndexInformer_<samplecontroller_k8s_io_v1alpha1.Foo>(listWatchFromResource(client.foos(namespace), tweakListOptions), {
     name: "foos",
     ...informerOptions,
   });
