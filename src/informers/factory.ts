@@ -156,6 +156,17 @@ export class SharedInformerFactory {
     );
   }
 
+  /**
+   * The namespace every informer of this factory watches ('' for all): what generated CRD
+   * informers pass to their clients.
+   *
+   * @example
+   * SharedInformerFactory.create(cs, { namespace: 'team-a' }).namespace; // 'team-a'
+   */
+  get namespace(): string {
+    return this.options.namespace ?? '';
+  }
+
   /** Typed access for any ResourceClient (e.g. a generated CRD client). */
   access<T extends KubeObject>(client: ResourceClient<T, KubeList<T>>): InformerAccess<T> {
     return {
