@@ -9,6 +9,7 @@ import { Clientset, scheme } from '../kubernetes/index.js';
 import type { Config } from '../rest/config.js';
 import { LeaderElector } from '../tools/leaderelection/leader-elector.js';
 import { LeaseLock } from '../tools/leaderelection/resource-lock.js';
+import { globalLogger } from '../util/log/global.js';
 import {
   type EventBroadcaster,
   type EventRecorder,
@@ -94,7 +95,7 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions) {
     if (!options?.config) throw new ControllerError('a Manager needs a config');
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? ((line) => globalLogger.info(line));
     this.metrics = options.promClient ? promControllerMetrics(options.promClient) : noopControllerMetrics;
     this.config = this.withMetrics(options.config);
     this.clientset = Clientset.forConfig(this.config);
