@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { KubeObject } from '../apimachinery/meta.js';
 import { Clientset, scheme } from '../kubernetes/index.js';
 import type { Config } from '../rest/config.js';
+import { combineRestMetrics } from '../rest/metrics.js';
 import { LeaderElector } from '../tools/leaderelection/leader-elector.js';
 import { LeaseLock } from '../tools/leaderelection/resource-lock.js';
 import { globalLogger } from '../util/log/global.js';
@@ -106,8 +107,11 @@ export class Manager {
   }
 
   private withMetrics(config: Config): Config {
-    const mw = this.metrics.restMiddleware;
-    return mw ? { ...config, middleware: [mw, ...(config.middleware ?? [])] } : config;
+    const { restMetrics, restMiddleware } = this.metrics;
+    let out = config;
+    if (restMetrics) out = { ...out, metrics: combineRestMetrics(restMetrics, config.metrics) };
+    if (restMiddleware) out = { ...out, middleware: [restMiddleware, ...(config.middleware ?? [])] };
+    return out;
   }
 
   /**

@@ -34,6 +34,7 @@ export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, 
 export { MAX_ERROR_BODY_BYTES, protectSecrets, REDACTED, redacted, scrubCredentials } from './redact.js';
 export { redactBody, redactHeaders } from './log-redact.js';
 export {
+  combineRestMetrics,
   globalRestMetrics,
   type PromClientRestLike,
   promClientRestMetrics,

@@ -61,6 +61,27 @@ export function globalRestMetrics(): RestMetrics {
   return globalMetrics;
 }
 
+/**
+ * Hooks that call each of `list` in turn; an `undefined` entry stands for the global hooks at the
+ * time of the call (so a component can add its own hooks to a client without hiding the global ones).
+ *
+ * @example
+ * const config2 = { ...config, metrics: combineRestMetrics(mine, config.metrics) };
+ */
+export function combineRestMetrics(...list: Array<RestMetrics | undefined>): RestMetrics {
+  const each =
+    <K extends keyof RestMetrics>(hook: K) =>
+    (event: Parameters<NonNullable<RestMetrics[K]>>[0]) => {
+      for (const m of list) observe(m, hook, event);
+    };
+  return {
+    requestLatency: each('requestLatency'),
+    requestResult: each('requestResult'),
+    rateLimiterLatency: each('rateLimiterLatency'),
+    requestRetry: each('requestRetry'),
+  };
+}
+
 /** Calls one hook of the client's metrics (its own, else the global ones); a throwing hook is ignored. */
 export function observe<K extends keyof RestMetrics>(
   own: RestMetrics | undefined,

@@ -11,7 +11,12 @@ import * as promClient from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/rest/config.js';
 import { redactBody, redactHeaders } from '../../../src/rest/log-redact.js';
-import { promClientRestMetrics, type RestMetrics, setRestMetrics } from '../../../src/rest/metrics.js';
+import {
+  combineRestMetrics,
+  promClientRestMetrics,
+  type RestMetrics,
+  setRestMetrics,
+} from '../../../src/rest/metrics.js';
 import { REDACTED } from '../../../src/rest/redact.js';
 import { MAX_LOGGED_BODY_BYTES } from '../../../src/rest/request-log.js';
 import { restClientFor } from '../../../src/rest/rest-client.js';
@@ -325,6 +330,17 @@ describe('metrics hooks', () => {
       },
     };
     await expect(core(s.url, { metrics: failing }).get().resource('pods').do()).resolves.toBeDefined();
+  });
+
+  it('combined hooks call each set, undefined standing for the global hooks at call time', async () => {
+    const s = await server((_r, res) => json(res, 200, {}));
+    const own = recorder();
+    const rc = core(s.url, { metrics: combineRestMetrics(own.metrics, undefined) });
+    const global = recorder();
+    setRestMetrics(global.metrics);
+    await rc.get().resource('pods').do();
+    expect(own.calls).toHaveLength(3);
+    expect(global.calls).toEqual(own.calls);
   });
 
   it('the prom-client adapter exports the metric names of Kubernetes components', async () => {
