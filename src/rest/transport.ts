@@ -13,6 +13,8 @@ import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
 import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
+import { toLogger } from '../util/log/global.js';
+import type { Logger } from '../util/log/logger.js';
 
 /** TLS options of a connection (PEM strings), as node:tls takes them. */
 export interface ConnectionTls {
@@ -264,20 +266,31 @@ function authorizationSecrets(value: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-const writeStderr = (line: string) => {
-  process.stderr.write(`${line}\n`);
-};
+/** The credential strings each answered request carried, for the request log to scrub from bodies. */
+const credentialsSent = new WeakMap<HttpResponse, readonly string[]>();
+
+/**
+ * The credentials (token, basic-auth password) the transport sent with the request `res`
+ * answers, so that a log of its body can scrub an echo of them; empty for other responses.
+ *
+ * @example
+ * const secrets = sentCredentials(res);
+ */
+export function sentCredentials(res: HttpResponse): readonly string[] {
+  return credentialsSent.get(res) ?? [];
+}
+
 /** Origins already warned about, per logger: the plain-HTTP warning is given once. */
-const warnedPlainHttp = new WeakMap<(line: string) => void, Set<string>>();
+const warnedPlainHttp = new WeakMap<Logger, Set<string>>();
 
 /** Says once per logger and origin that credentials are withheld from a plain-HTTP server. */
 function warnPlainHttp(config: Config, origin: string): void {
-  const log = config.logger ?? writeStderr;
+  const log = toLogger(config.logger);
   const seen = warnedPlainHttp.get(log) ?? new Set<string>();
   warnedPlainHttp.set(log, seen);
   if (seen.has(origin)) return;
   seen.add(origin);
-  log(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
+  log.warn(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
 }
 
 /**
@@ -401,7 +414,9 @@ export function roundTripFor(config: Config): RoundTrip {
         if (!res.body.readableEnded) res.body.destroy(); // unread rest of an oversized body
         return { status: res.statusCode, headers: res.headers, body: bounded };
       }
-      return { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
+      const ok: HttpResponse = { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
+      if (sent.length > 0) credentialsSent.set(ok, sent);
+      return ok;
     } catch (err) {
       const safeUrl = `${req.url.origin}${req.url.pathname}`;
       if (req.signal?.aborted) {

@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../../rest/config.js';
 import { ConfigError } from '../../rest/errors.js';
+import { toLogger } from '../../util/log/global.js';
 import { type WebSocketDialer, webSocketDialerFor } from '../../rest/websocket.js';
 import { ChannelConnection } from '../remotecommand/channels.js';
 import { podSubresourceUrl } from '../remotecommand/exec.js';
@@ -131,9 +132,9 @@ export class PortForwarder {
     this.dial = webSocketDialerFor(config);
     // Every connection still dialing listens on this signal: many at once is normal here.
     setMaxListeners(0, this.stop.signal);
-    const log = config.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = toLogger(config.logger);
     this.onError =
-      options.onError ?? ((e) => log(`an error occurred forwarding to port ${e.remotePort}: ${e.message}`));
+      options.onError ?? ((e) => log.error(`an error occurred forwarding to port ${e.remotePort}: ${e.message}`));
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
