@@ -6,7 +6,8 @@
 //
 //	queue [n]                           n adds + n duplicate adds + n get/done (default 1,000,000)
 //	delaying [n]                        n AddAfter (0-1 ms) on a rate-limiting queue, drained with get/forget/done
-//	workers [rate] [seconds] [workers]  workers drain a rate-limiting queue fed at rate adds/s; add-to-get latency
+//	workers [rate] [seconds] [workers] [warmup] [chunk]
+//	                                    workers drain a rate-limiting queue fed at rate adds/s; add-to-get latency
 //	sync <kubeconfig> <namespace> <n>   informer cold sync of the namespace's ConfigMaps (expects n)
 package main
 
@@ -119,16 +120,21 @@ func delayingScenario(args []string) (result, error) {
 }
 
 // workersScenario: `workers` goroutines drain a rate-limiting queue while a feeder adds distinct
-// keys at `rate` per second for `seconds` (as an informer's handlers would, in 1 ms ticks);
-// reports the add-to-get latency percentiles.
+// keys at `rate` per second (as an informer's handlers would, in 1 ms ticks, yielding after every
+// `chunk` adds as the Node side does); `warmup` seconds first (not measured), then `seconds`
+// measured; reports the add-to-get latency percentiles of the measured keys.
 func workersScenario(args []string) (result, error) {
 	rate := intArg(args, 0, 50_000)
 	seconds := intArg(args, 1, 2)
 	workers := intArg(args, 2, 8)
+	warmup := intArg(args, 3, 0)
+	chunk := intArg(args, 4, 1<<30)
+	warm := rate * warmup
 	total := rate * seconds
+	all := warm + total
 	q := workqueue.NewRateLimitingQueue(workqueue.DefaultControllerRateLimiter())
-	added := make([]time.Time, total)
-	lat := make([]float64, total)
+	added := make([]time.Time, all)
+	lat := make([]float64, all)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -148,38 +154,48 @@ func workersScenario(args []string) (result, error) {
 	}
 	t0 := time.Now()
 	sent, maxBatch, maxGap, lastTick := 0, 0, time.Duration(0), t0
+	var measuredFrom time.Time
 	ticker := time.NewTicker(time.Millisecond)
-	for sent < total {
+	for sent < all {
 		<-ticker.C
 		now := time.Now()
-		if now.Sub(lastTick) > maxGap {
-			maxGap = now.Sub(lastTick)
+		if sent >= warm {
+			if measuredFrom.IsZero() {
+				measuredFrom = now
+			}
+			if now.Sub(lastTick) > maxGap {
+				maxGap = now.Sub(lastTick)
+			}
 		}
 		lastTick = now
 		due := int(float64(rate) * now.Sub(t0).Seconds())
-		if due > total {
-			due = total
+		if due > all {
+			due = all
 		}
-		if due-sent > maxBatch {
+		if sent >= warm && due-sent > maxBatch {
 			maxBatch = due - sent
 		}
-		for ; sent < due; sent++ {
-			added[sent] = time.Now()
-			q.Add(sent)
+		for sent < due {
+			for until := sent + chunk; sent < due && sent < until; sent++ {
+				added[sent] = time.Now()
+				q.Add(sent)
+			}
+			runtime.Gosched()
 		}
 	}
 	ticker.Stop()
-	feedMs := msSince(t0)
+	feedMs := msSince(measuredFrom)
 	for q.Len() > 0 {
 		time.Sleep(time.Millisecond)
 	}
 	q.ShutDown()
 	wg.Wait()
-	sort.Float64s(lat)
-	pct := func(p float64) float64 { return lat[int(p*float64(total-1))] }
+	measured := lat[warm:]
+	sort.Float64s(measured)
+	pct := func(p float64) float64 { return measured[int(p*float64(total-1))] }
 	return result{
-		"events": total, "rate": rate, "workers": workers, "feedMs": feedMs,
-		"p50ms": pct(0.5), "p99ms": pct(0.99), "maxMs": lat[total-1],
+		"events": total, "warmupEvents": warm, "rate": rate, "workers": workers, "chunk": chunk, "feedMs": feedMs,
+		"p50ms": pct(0.5), "p99ms": pct(0.99), "maxMs": measured[total-1],
 		"maxBatch": maxBatch, "maxGapMs": float64(maxGap.Nanoseconds()) / 1e6,
 	}, nil
 }
