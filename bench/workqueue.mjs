@@ -34,6 +34,7 @@ async function runChild(scenario, variant) {
   if (scenario === 'queue' && variant === 'floor') return floorOps();
   if (scenario === 'queue') {
     const q = new wq.Queue();
+    const c0 = cpuMs();
     const t0 = performance.now();
     for (let i = 0; i < N; i++) q.add(i);
     for (let i = 0; i < N; i++) q.add(i); // duplicates: dropped by the dirty set
@@ -43,10 +44,11 @@ async function runChild(scenario, variant) {
     }
     const ms = performance.now() - t0;
     if (q.len() !== 0) throw new Error(`${q.len()} items left`);
-    return { ms, ops: 3 * N, opsPerSec: (3 * N) / (ms / 1000) };
+    return { ms, cpuMs: cpuMs() - c0, ops: 3 * N, opsPerSec: (3 * N) / (ms / 1000) };
   }
   if (scenario === 'delaying') {
     const q = new wq.RateLimitingQueue(wq.defaultControllerRateLimiter());
+    const c0 = cpuMs();
     const t0 = performance.now();
     for (let i = 0; i < DELAYED; i++) q.addAfter(i, Math.random());
     for (let got = 0; got < DELAYED; got++) {
@@ -55,8 +57,9 @@ async function runChild(scenario, variant) {
       q.done(item);
     }
     const ms = performance.now() - t0;
+    const cpu = cpuMs() - c0;
     q.shutDown();
-    return { ms, items: DELAYED };
+    return { ms, cpuMs: cpu, items: DELAYED };
   }
   if (scenario === 'workers') {
     // WARMUP s at the same rate first (not measured: the JIT tiers up, as in a long-running
@@ -131,10 +134,17 @@ async function runChild(scenario, variant) {
   throw new Error(`unknown scenario ${scenario}`);
 }
 
+/** CPU time (user + system, all threads: GC and compiler threads included) used so far, in ms. */
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function floorOps() {
   const items = [];
   const dirty = new Set();
   let head = 0;
+  const c0 = cpuMs();
   const t0 = performance.now();
   for (let r = 0; r < 2; r++) {
     for (let i = 0; i < N; i++) {
@@ -145,7 +155,7 @@ function floorOps() {
   }
   while (head < items.length) dirty.delete(items[head++]);
   const ms = performance.now() - t0;
-  return { ms, ops: 3 * N, opsPerSec: (3 * N) / (ms / 1000) };
+  return { ms, cpuMs: cpuMs() - c0, ops: 3 * N, opsPerSec: (3 * N) / (ms / 1000) };
 }
 
 // ---- parent: alternate the clients, medians ----
@@ -243,7 +253,9 @@ const lines = [
   '|---|---|---|---|---|---|',
   row('queue: 1M add + 1M duplicate add + 1M get/done, ms', 'queue', 'ms', 0),
   row('queue: the same in M ops/s over 3M ops (1M add + 1M dup add + 1M get/done)', 'queue', 'opsPerSec', 2, 1e6, true),
+  row('queue: CPU time (user + system, all threads), ms', 'queue', 'cpuMs', 0),
   row('delaying: 100k addAfter (0-1 ms), rate-limiting queue, drained with get/forget/done, ms', 'delaying', 'ms', 0),
+  row('delaying: CPU time (user + system, all threads), ms', 'delaying', 'cpuMs', 0),
   row('workers: 8 workers, 50k adds/s, 1 s warm-up + 2 s measured, add-to-get p50, ms', 'workers', 'p50ms', 3),
   row('workers: add-to-get p99, ms (target < 5)', 'workers', 'p99ms', 3),
   row('workers: longest gap between feeder ticks, ms (a stalled process)', 'workers', 'maxGapMs', 1),
