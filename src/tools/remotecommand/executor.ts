@@ -148,11 +148,20 @@ export class WebSocketExecutor implements Executor {
         failure ??= err;
         conn.terminate(err.message);
       };
+      const waiting = new Set<Writable>();
       const write = (target: Writable | undefined, data: Buffer) => {
         if (!target || data.length === 0) return;
-        if (!target.write(data)) {
+        target.write(data);
+        // Wait while more than the target's high-water mark is still queued. (write() returns
+        // false for any frame larger than the mark, even one a synchronous target has already
+        // taken: pausing on that stopped and restarted reading after every 32 KiB frame.)
+        if (!waiting.has(target) && target.writableNeedDrain && target.writableLength > target.writableHighWaterMark) {
+          waiting.add(target);
           conn.pause();
-          target.once('drain', () => conn.resume());
+          target.once('drain', () => {
+            waiting.delete(target);
+            conn.resume();
+          });
         }
       };
       const onEnd = (end: ChannelEnd) => {
