@@ -85,7 +85,13 @@ export function decodeErrorChannel(message: Buffer, statusErrors: boolean): Erro
   return new StatusError(status);
 }
 
-/** Runs one exec or attach session (client-go's remotecommand.Executor). */
+/**
+ * Runs one exec or attach session (client-go's remotecommand.Executor).
+ *
+ * @example
+ * const executor: Executor = new WebSocketExecutor(config, url);
+ * await executor.stream({ stdout: process.stdout });
+ */
 export interface Executor {
   /**
    * Streams until the command ends: resolves on exit code 0; rejects with a CodeExitError for
