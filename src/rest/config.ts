@@ -97,7 +97,7 @@ export interface Config {
    * fast links it makes large lists slower, which is why Kubernetes' own control plane turns it off.
    */
   disableCompression?: boolean;
-  /** Proxy URL; default `'env'` honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY; `false` disables. */
+  /** Proxy URL (http, https or socks5); default `'env'` honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY (proxyFor); `false` disables. */
   proxy?: string | 'env' | false;
   /** Wrappers around each HTTP round trip (client-go's WrapTransport). */
   middleware?: Middleware[];

@@ -8,10 +8,11 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
+import { Agent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
+import { proxyFor } from './proxy-tunnel.js';
 import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
 import { toLogger } from '../util/log/global.js';
 import type { Logger } from '../util/log/logger.js';
@@ -62,16 +63,20 @@ function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatu
   };
 }
 
-function proxyEnvSet(): boolean {
-  const e = process.env;
-  return Boolean(e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy);
+/**
+ * The proxy a config's requests go through, as a URL string (or undefined): decided by
+ * proxy-tunnel's proxyFor for the config's host, the same decision WebSocket upgrades use.
+ */
+function proxyOf(config: Config): string | undefined {
+  if (!config.host) return undefined;
+  return proxyFor(config, new URL(config.host.includes('://') ? config.host : `https://${config.host}`))?.href;
 }
 
 /** The pool key of these TLS/proxy settings. */
-function poolKey(tls: ConnectionTls, proxy: Config['proxy']): string {
-  const useEnv = (proxy === undefined || proxy === 'env') && proxyEnvSet();
-  const settings = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
-  return createHash('sha256').update(settings).digest('hex');
+function poolKey(tls: ConnectionTls, proxy: string | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tls, proxy]))
+    .digest('hex');
 }
 
 /**
@@ -79,15 +84,13 @@ function poolKey(tls: ConnectionTls, proxy: Config['proxy']): string {
  * is paired with a {@link releasePool}: the last release closes the pool, so pools of settings no
  * longer used (an exec plugin's rotated client certificates, clients gone) do not pile up.
  */
-function acquirePool(key: string, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
+function acquirePool(key: string, tls: ConnectionTls, proxy: string | undefined): Dispatcher {
   let pool = dispatchers.get(key);
   if (!pool) {
     const connect = { ...tls, keepAlive: true };
-    let d: Dispatcher;
-    if (typeof proxy === 'string' && proxy !== 'env') d = new ProxyAgent({ uri: proxy, requestTls: connect });
-    else if ((proxy === undefined || proxy === 'env') && proxyEnvSet())
-      d = new EnvHttpProxyAgent({ connect, requestTls: connect } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-    else d = new Agent({ connect, keepAliveTimeout: 30_000 });
+    const d: Dispatcher = proxy
+      ? new ProxyAgent({ uri: proxy, requestTls: connect })
+      : new Agent({ connect, keepAliveTimeout: 30_000 });
     pool = { dispatcher: d, refs: 0 };
     dispatchers.set(key, pool);
   }
@@ -116,7 +119,7 @@ const poolFinalizer = new FinalizationRegistry<PoolHold>((hold) => {
 });
 
 /** The pool for `tls` held by `hold`, switching (and releasing the old one) when the settings changed. */
-function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
+function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: string | undefined): Dispatcher {
   const key = poolKey(tls, proxy);
   if (hold.key === key && hold.dispatcher && dispatchers.get(key)?.dispatcher === hold.dispatcher) {
     return hold.dispatcher;
@@ -376,7 +379,8 @@ export function roundTripFor(config: Config): RoundTrip {
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
   // With an exec plugin, the pool follows the plugin's current client certificate.
   const hold: PoolHold = {};
-  if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), config.proxy);
+  const proxy = proxyOf(config);
+  if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), proxy);
   const fixedDispatcher = hold.dispatcher;
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
     const headers: Record<string, string | string[]> = {
@@ -396,7 +400,7 @@ export function roundTripFor(config: Config): RoundTrip {
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: fixedDispatcher ?? holdPool(hold, tls, config.proxy),
+        dispatcher: fixedDispatcher ?? holdPool(hold, tls, proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });

@@ -23,3 +23,7 @@ declare module 'undici/lib/dispatcher/dispatcher.js' {
   const Dispatcher: unknown;
   export default Dispatcher;
 }
+declare module 'undici/lib/dispatcher/socks5-proxy-agent.js' {
+  const Socks5ProxyAgent: unknown;
+  export default Socks5ProxyAgent;
+}
