@@ -5,7 +5,7 @@
 import { isNotFound } from '../../src/apimachinery/errors.js';
 import type { OwnerReference } from '../../src/apimachinery/meta.js';
 import { SharedInformerFactory } from '../../src/informers/index.js';
-import { type apps_v1, Clientset, type ResourceClient } from '../../src/kubernetes/index.js';
+import { type apps_v1, Clientset, type appsV1 } from '../../src/kubernetes/index.js';
 import type { Lister } from '../../src/listers/index.js';
 import type { Config } from '../../src/rest/index.js';
 import {
@@ -16,7 +16,11 @@ import {
   waitForCacheSync,
 } from '../../src/tools/cache/index.js';
 import { defaultControllerRateLimiter, RateLimitingQueue } from '../../src/util/workqueue/index.js';
-import { Clientset as FooClientset, type samplecontroller_k8s_io_v1alpha1 as v1alpha1 } from './generated/index.js';
+import {
+  Clientset as FooClientset,
+  type samplecontrollerV1alpha1,
+  type samplecontroller_k8s_io_v1alpha1 as v1alpha1,
+} from './generated/index.js';
 import { FOO_GVR } from './types.js';
 
 /** A Foo, as generated from the CRD (`kube-client-gen --crd crd.yaml`). */
@@ -75,8 +79,8 @@ export class FooController {
   private readonly fooLister: Lister<Foo>;
   private readonly deploymentLister: Lister<Deployment>;
   private readonly factory: SharedInformerFactory;
-  private readonly foos: (ns: string) => ResourceClient<Foo, v1alpha1.FooList>;
-  private readonly deployments: (ns: string) => ResourceClient<Deployment, apps_v1.DeploymentList>;
+  private readonly foos: (ns: string) => samplecontrollerV1alpha1.SamplecontrollerV1alpha1FoosClient;
+  private readonly deployments: (ns: string) => appsV1.AppsV1DeploymentsClient;
   private readonly observer: ControllerObserver;
   private readonly container: WorkloadContainer;
   /** Counters for people watching. */
