@@ -150,7 +150,9 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     // The parser's warnings (an unknown tag, say) are never printed: they quote the source line,
     // which may hold a token. Errors become a KubeconfigError with a position and no source text.
     // yaml is loaded on the first kubeconfig read, not when kube-client is imported.
-    const { LineCounter, parseDocument } = nodeRequire('yaml') as typeof Yaml;
+    const { LineCounter, parseDocument } = (
+      typeof require === 'function' ? require('yaml') : nodeRequire('yaml')
+    ) as typeof Yaml;
     const lineCounter = new LineCounter();
     const parsed = parseDocument(text, { prettyErrors: false, logLevel: 'silent', lineCounter });
     const e = parsed.errors[0];

@@ -22,18 +22,32 @@ let parts: UndiciParts | undefined;
 
 function undici(): UndiciParts {
   if (parts) return parts;
+  // Literal require calls (see util/node-require.ts): bundlers see and bundle these modules.
   // What undici's index does with `Object.assign(Dispatcher.prototype, api)`, for `connect` only
   // (the same function, so loading the index too changes nothing).
   const dispatcherPrototype = (
-    nodeRequire('undici/lib/dispatcher/dispatcher.js') as { prototype: Record<string, unknown> }
+    (typeof require === 'function'
+      ? require('undici/lib/dispatcher/dispatcher.js')
+      : nodeRequire('undici/lib/dispatcher/dispatcher.js')) as { prototype: Record<string, unknown> }
   ).prototype;
   if (typeof dispatcherPrototype.connect !== 'function')
-    dispatcherPrototype.connect = nodeRequire('undici/lib/api/api-connect.js');
+    dispatcherPrototype.connect =
+      typeof require === 'function'
+        ? require('undici/lib/api/api-connect.js')
+        : nodeRequire('undici/lib/api/api-connect.js');
   parts = {
-    Agent: nodeRequire('undici/lib/dispatcher/agent.js') as typeof Undici.Agent,
-    ProxyAgent: nodeRequire('undici/lib/dispatcher/proxy-agent.js') as typeof Undici.ProxyAgent,
-    EnvHttpProxyAgent: nodeRequire('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent,
-    request: nodeRequire('undici/lib/api/api-request.js') as UndiciParts['request'],
+    Agent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/agent.js')
+      : nodeRequire('undici/lib/dispatcher/agent.js')) as typeof Undici.Agent,
+    ProxyAgent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/proxy-agent.js')
+      : nodeRequire('undici/lib/dispatcher/proxy-agent.js')) as typeof Undici.ProxyAgent,
+    EnvHttpProxyAgent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/env-http-proxy-agent.js')
+      : nodeRequire('undici/lib/dispatcher/env-http-proxy-agent.js')) as typeof Undici.EnvHttpProxyAgent,
+    request: (typeof require === 'function'
+      ? require('undici/lib/api/api-request.js')
+      : nodeRequire('undici/lib/api/api-request.js')) as UndiciParts['request'],
   };
   return parts;
 }

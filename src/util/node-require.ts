@@ -3,8 +3,11 @@
 // that imports kube-client but reads no kubeconfig (or sends no request) should not pay. The
 // package is compiled twice from one source: the CommonJS half has `require`; the ES module half
 // has no synchronous import and may not write `import.meta` (the CommonJS compile refuses it), so
-// it makes a `require` for this file's own location, which V8's call sites name.
-import { createRequire } from 'node:module';
+// it makes a `require` for this file's own location, which V8's call sites name. Callers write
+// `typeof require === 'function' ? require('x') : nodeRequire('x')` with the literal name, so that
+// bundlers (esbuild, for CommonJS output or ESM with a `require` banner) still see and bundle `x`.
+// A namespace import, so a bundle's own `import { createRequire }` banner does not collide.
+import * as nodeModule from 'node:module';
 
 let cached: NodeJS.Require | undefined;
 
@@ -26,9 +29,9 @@ function ownFile(): string {
  * Loads a CommonJS dependency synchronously, resolved from kube-client's own location.
  *
  * @example
- * const yaml = nodeRequire('yaml') as typeof import('yaml');
+ * const yaml = (typeof require === 'function' ? require('yaml') : nodeRequire('yaml')) as typeof import('yaml');
  */
 export function nodeRequire(id: string): unknown {
-  cached ??= typeof require === 'function' ? require : createRequire(ownFile());
+  cached ??= typeof require === 'function' ? require : nodeModule.createRequire(ownFile());
   return cached(id);
 }
