@@ -4,7 +4,7 @@
 // that N workers drain; failures are retried with backoff; shutdown drains in-flight work.
 import { isNotFound, type OwnerReference } from 'kube-client/apimachinery';
 import { allSynced, SharedInformerFactory } from 'kube-client/informers';
-import { type apps_v1, Clientset, type ResourceClient } from 'kube-client/kubernetes';
+import { type apps_v1, type appsV1, Clientset } from 'kube-client/kubernetes';
 import type { Lister } from 'kube-client/listers';
 import type { Config } from 'kube-client/rest';
 import {
@@ -18,6 +18,7 @@ import {
   Clientset as FooClientset,
   informersFor,
   type samplecontroller_k8s_io_v1alpha1 as v1alpha1,
+  type samplecontrollerV1alpha1,
   type samplecontrollerV1alpha1Listers,
 } from './generated/index.js';
 
@@ -79,8 +80,8 @@ export class FooController {
   private readonly fooLister: samplecontrollerV1alpha1Listers.FooLister;
   private readonly deploymentLister: Lister<Deployment>;
   private readonly factory: SharedInformerFactory;
-  private readonly foos: (ns: string) => ResourceClient<Foo, v1alpha1.FooList>;
-  private readonly deployments: (ns: string) => ResourceClient<Deployment, apps_v1.DeploymentList>;
+  private readonly foos: (ns: string) => samplecontrollerV1alpha1.SamplecontrollerV1alpha1FoosClient;
+  private readonly deployments: (ns: string) => appsV1.AppsV1DeploymentsClient;
   private readonly observer: ControllerObserver;
   private readonly container: WorkloadContainer;
   /** Counters for people watching. */

@@ -1,4 +1,4 @@
-// Type stubs for the undici modules that src/rest/undici.ts loads directly (undici types only its index).
+// Type stubs for the undici modules that src/rest/undici.ts loads (undici types only its index; the tests import them).
 declare module 'undici/lib/dispatcher/agent.js' {
   const Agent: unknown;
   export default Agent;
