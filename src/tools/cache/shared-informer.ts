@@ -261,15 +261,24 @@ export async function waitForCacheSync(
   const done = () => hasSynced.every((c) => (typeof c === 'function' ? c() : c.hasSynced()));
   if (done()) return true;
   if (signal?.aborted) return false;
-  return new Promise<boolean>((resolve) => {
-    const finish = (ok: boolean) => {
+  return new Promise<boolean>((resolve, reject) => {
+    const cleanup = () => {
       off();
       signal?.removeEventListener('abort', onAbort);
+    };
+    const finish = (ok: boolean) => {
+      cleanup();
       resolve(ok);
     };
     const onAbort = () => finish(false);
+    // Runs inside whichever cache just synced: a throwing condition rejects this wait only.
     const check = () => {
-      if (done()) finish(true);
+      try {
+        if (done()) finish(true);
+      } catch (err) {
+        cleanup();
+        reject(err);
+      }
     };
     // Sources resolve their own promise; functions are re-checked whenever any cache syncs.
     const off = onCacheSynced(check);

@@ -78,6 +78,7 @@ export class FakeClock implements Clock {
    * Advances time by `ms` as {@link step} does, but lets promise continuations run after each due
    * timer fires, so that a timer set by the woken code (a loop's next sleep) fires in the same
    * advance when it falls due within it.
+   * It yields with the real `setImmediate`: do not fake that one.
    *
    * @example
    * await clock.advance(3_000); // a 1 s resync loop runs three times

@@ -128,6 +128,23 @@ describe('waitForCacheSync and whenSynced are event-driven', () => {
     await run;
   });
 
+  it('a hasSynced function that throws rejects the wait, and the informer goes on', async () => {
+    const lw = new GatedLW([obj('a')]);
+    const inf = new SharedIndexInformer(lw, { clock: new FakeClock() });
+    const ac = new AbortController();
+    const run = inf.run(ac.signal);
+    const wait = waitForCacheSync(ac.signal, () => {
+      if (inf.hasSynced()) throw new Error('bad check');
+      return false;
+    });
+    lw.open();
+    await expect(wait).rejects.toThrow('bad check');
+    await inf.whenSynced();
+    expect(inf.getIndexer().listKeys()).toEqual(['ns/a']);
+    ac.abort();
+    await run;
+  });
+
   it('DeltaFIFO.whenSynced: after the last item of the first list is popped (an empty list at once)', async () => {
     const fifo = new DeltaFIFO<KubeObject>();
     let synced = false;
