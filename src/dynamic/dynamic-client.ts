@@ -35,6 +35,19 @@ export class DynamicClient {
   }
 
   /**
+   * Releases the connection pool reference of this client (the pool closes when no other client
+   * uses it; requests in flight finish first). Requests afterwards fail with a TransportError of
+   * code `CLIENT_CLOSED`.
+   *
+   * @example
+   * const dyn = DynamicClient.forConfig(config);
+   * try { await dyn.resource(gvr).list(); } finally { await dyn.close(); }
+   */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /**
    * The client for one resource: use `.namespace(ns)` for namespaced resources. Objects are
    * `Unstructured` unless you name their type (a CRD's generated or hand-written type): the
    * dynamic client does not check it, the server's schema does.

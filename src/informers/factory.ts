@@ -7,7 +7,7 @@ import type { Clientset } from '../kubernetes/index.js';
 import type { ListWatchClient, ResourceWatcher } from '../kubernetes/runtime.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
-import { SharedIndexInformer } from '../tools/cache/shared-informer.js';
+import { SharedIndexInformer, waitForCacheSync } from '../tools/cache/shared-informer.js';
 import type { Indexers } from '../tools/cache/store.js';
 
 /** Options of {@link SharedInformerFactory}. */
@@ -209,7 +209,7 @@ export class SharedInformerFactory {
     const out = new Map<string, boolean>();
     for (const key of this.started) {
       const inf = this.informers.get(key)!;
-      while (!inf.hasSynced() && !signal?.aborted) await new Promise((r) => setTimeout(r, 50));
+      if (!inf.hasSynced() && !signal?.aborted) await waitForCacheSync(signal, inf);
       out.set(key, inf.hasSynced());
     }
     return out;

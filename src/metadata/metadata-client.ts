@@ -115,6 +115,19 @@ export class MetadataClient {
     return new MetadataClient(config);
   }
 
+  /**
+   * Releases the connection pool reference of this client (the pool closes when no other client
+   * uses it; requests in flight finish first). Requests afterwards fail with a TransportError of
+   * code `CLIENT_CLOSED`.
+   *
+   * @example
+   * const md = MetadataClient.forConfig(config);
+   * try { await md.resource(gvr).list(); } finally { await md.close(); }
+   */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
   /** The client for one resource: use `.namespace(ns)` for namespaced resources. */
   resource(gvr: GroupVersionResource): MetadataResource {
     return new MetadataResource(this.pool.forGroupVersion(gvr), gvr);

@@ -6,7 +6,7 @@ import { type Config, withGroupVersion } from './config.js';
 import type { RoundTrip } from './http.js';
 import { protectSecrets } from './redact.js';
 import { rateLimiterFor, type RESTClient, restClientFor } from './rest-client.js';
-import { roundTripFor } from './transport.js';
+import { closeRoundTrip, roundTripFor } from './transport.js';
 
 /**
  * Hands out (and caches) a RESTClient per group version for one config.
@@ -29,6 +29,18 @@ export class RESTClientPool {
     protectSecrets(config);
     this.rateLimiter = rateLimiterFor(config);
     this.roundTrip = roundTripFor(config);
+  }
+
+  /**
+   * Releases the round trip every client of the pool shares (the connection pool closes when
+   * nothing else uses it); requests through any of its clients fail afterwards.
+   *
+   * @example
+   * const pool = new RESTClientPool(config);
+   * await pool.close();
+   */
+  close(): Promise<void> {
+    return closeRoundTrip(this.roundTrip);
   }
 
   /** The client of one group version. */

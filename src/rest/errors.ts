@@ -1,21 +1,47 @@
 // Errors of the REST layer that are not answers from the server.
 
 /**
- * The request never got an HTTP answer (connection refused, TLS failure, reset, DNS).
+ * The request never got an HTTP answer (connection refused, TLS failure, reset, DNS). `code` says
+ * why in the words of the layer that failed: the errno or undici code of the cause, such as
+ * ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT, ENOTFOUND, UND_ERR_SOCKET, UND_ERR_CONNECT_TIMEOUT or
+ * a TLS code (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID...). Classify by `code`,
+ * never by the message text.
  *
  * @example
- * catch (e) { if (e instanceof TransportError) console.error('cannot reach', e.url); }
+ * catch (e) {
+ *   if (e instanceof TransportError && e.code === 'ECONNREFUSED') console.error('nothing listens at', e.url);
+ * }
  */
 export class TransportError extends Error {
   override readonly name = 'TransportError';
+  /** The errno/undici/TLS code of the failure (undefined when the cause has none). */
+  readonly code: string | undefined;
   constructor(
     message: string,
     /** The request URL without credentials. */
     readonly url: string,
-    options?: { cause?: unknown },
+    /** `code` defaults to the code of `cause` (or of the cause's own cause). */
+    options?: { cause?: unknown; code?: string },
   ) {
     super(message, options);
+    this.code = options?.code ?? errorCode(options?.cause);
   }
+}
+
+/**
+ * The string `code` of an error or of the errors it wraps (`cause`, up to 4 deep): Node's errno
+ * and TLS codes and undici's codes all live there.
+ *
+ * @example
+ * errorCode(Object.assign(new Error('x'), { code: 'ECONNRESET' })); // 'ECONNRESET'
+ */
+export function errorCode(err: unknown): string | undefined {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; depth < 5 && e !== null && typeof e === 'object'; depth++) {
+    if (typeof e.code === 'string' && e.code !== '') return e.code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 /** The request was aborted by its signal or ran past its timeout. */

@@ -19,6 +19,7 @@ export {
   StreamInterruptedError,
   StreamProtocolError,
   TransportError,
+  errorCode,
 } from './errors.js';
 export {
   clearExecCredentialCache,
@@ -50,6 +51,7 @@ export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 export {
   closeAllTransports,
+  closeRoundTrip,
   type ConnectionTls,
   type Credentials,
   credentialsFor,

@@ -123,9 +123,7 @@ const anySignal = (signals: AbortSignal[]): AbortSignal | undefined =>
 
 function isConnectionReset(err: unknown): boolean {
   if (!(err instanceof TransportError)) return false;
-  const cause = err.cause as { code?: string; cause?: { code?: string } } | undefined;
-  const code = cause?.code ?? cause?.cause?.code;
-  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
+  return err.code === 'ECONNRESET' || err.code === 'UND_ERR_SOCKET' || err.code === 'EPIPE';
 }
 
 function encodeParam(params: URLSearchParams, key: string, value: unknown): void {

@@ -12,7 +12,7 @@ import { protectSecrets, redacted } from './redact.js';
 import type { RoundTrip } from './http.js';
 import { Request, type RequestContext, versionedApiPath } from './request.js';
 import { instrumentRoundTrip } from './request-log.js';
-import { roundTripFor } from './transport.js';
+import { closeRoundTrip, roundTripFor } from './transport.js';
 import { noURLBackoff } from './url-backoff.js';
 import { defaultWarningHandler } from './warnings.js';
 
@@ -27,6 +27,8 @@ export class RESTClient {
   /** The limiter this client waits on before each request (shared by clients made from one config). */
   readonly rateLimiter: RateLimiter;
   private readonly ctx: RequestContext;
+  /** The round trip this client made itself (and so closes); undefined when it was given one. */
+  private readonly ownRoundTrip: RoundTrip | undefined;
 
   constructor(
     /** The config this client was made from. */
@@ -46,11 +48,12 @@ export class RESTClient {
     this.rateLimiter = options.rateLimiter ?? rateLimiterFor(config);
     const logger = toLogger(config.logger);
     const secrets = [config.bearerToken, config.password].filter((s): s is string => Boolean(s));
+    this.ownRoundTrip = options.roundTrip ? undefined : roundTripFor(config);
     this.ctx = {
       baseUrl: base,
       versionedApiPath: options.versioned ? versionedApiPath(config.apiPath, config.groupVersion) : '',
       group: config.groupVersion?.group ?? '',
-      roundTrip: instrumentRoundTrip(options.roundTrip ?? roundTripFor(config), logger, config.metrics, secrets),
+      roundTrip: instrumentRoundTrip(options.roundTrip ?? this.ownRoundTrip!, logger, config.metrics, secrets),
       rateLimiter: this.rateLimiter,
       warningHandler: config.warningHandler ?? defaultWarningHandler(),
       maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
@@ -75,6 +78,20 @@ export class RESTClient {
   /** What JSON.stringify shows: the redacted config. */
   toJSON(): { config: Config } {
     return { config: redacted(this.config) };
+  }
+
+  /**
+   * Releases what this client owns: the round trip it made (its reference on the shared connection
+   * pool, closed when no other client uses it; requests in flight finish first). A client given a
+   * round trip (by a RESTClientPool or `options.roundTrip`) owns none: close its owner instead.
+   * Requests after close fail with a TransportError of code `CLIENT_CLOSED`.
+   *
+   * @example
+   * const rc = restClientFor(config);
+   * try { await rc.get().resource('pods').do(); } finally { await rc.close(); }
+   */
+  close(): Promise<void> {
+    return this.ownRoundTrip ? closeRoundTrip(this.ownRoundTrip) : Promise.resolve();
   }
 
   /** Starts a request with an arbitrary verb. */

@@ -98,25 +98,55 @@ function acquirePool(key: string, tls: ConnectionTls, proxy: string | undefined)
   return pool.dispatcher;
 }
 
-/** Drops a reference; the pool is closed (after its requests in flight finish) when none is left. */
-function releasePool(key: string, dispatcher: Dispatcher): void {
+/**
+ * Drops a reference; the pool is closed (after its requests in flight finish) when none is left.
+ * Resolves once that close is done (at once when others still use the pool).
+ */
+function releasePool(key: string, dispatcher: Dispatcher): Promise<void> {
   const pool = dispatchers.get(key);
-  if (!pool || pool.dispatcher !== dispatcher) return; // closed meanwhile by closeAllTransports
-  if (--pool.refs > 0) return;
+  if (!pool || pool.dispatcher !== dispatcher) return Promise.resolve(); // closed meanwhile by closeAllTransports
+  if (--pool.refs > 0) return Promise.resolve();
   dispatchers.delete(key);
-  void pool.dispatcher.close().catch(() => undefined);
+  return pool.dispatcher.close().catch(() => undefined);
 }
 
-/** What a round trip holds: the key and pool it uses now. */
+/** What a round trip holds: the key and pool it uses now; `closed` once its owner closed it. */
 interface PoolHold {
   key?: string;
   dispatcher?: Dispatcher;
+  closed?: boolean;
 }
 
-/** Releases the pool of a round trip that was garbage collected. */
+/** Releases the pool of a round trip that was garbage collected without being closed. */
 const poolFinalizer = new FinalizationRegistry<PoolHold>((hold) => {
-  if (hold.key && hold.dispatcher) releasePool(hold.key, hold.dispatcher);
+  if (hold.key && hold.dispatcher) void releasePool(hold.key, hold.dispatcher);
 });
+
+/** The pool hold of each round trip made by {@link roundTripFor}, for {@link closeRoundTrip}. */
+const roundTripHolds = new WeakMap<RoundTrip, PoolHold>();
+
+/**
+ * Closes a round trip made by {@link roundTripFor}: its reference on the shared connection pool is
+ * dropped at once (the pool closes when no other round trip uses it, after the requests in flight
+ * finish; the promise resolves then) and later requests through it fail with a TransportError of
+ * code `CLIENT_CLOSED`. Closing twice, or a round trip not made here, does nothing.
+ * RESTClient.close() and the clients built on it call this for the round trip they own.
+ *
+ * @example
+ * const rt = roundTripFor(config);
+ * // ... requests ...
+ * await closeRoundTrip(rt); // transportPoolCount() drops when nothing else shares its pool
+ */
+export function closeRoundTrip(roundTrip: RoundTrip): Promise<void> {
+  const hold = roundTripHolds.get(roundTrip);
+  if (!hold || hold.closed) return Promise.resolve();
+  hold.closed = true;
+  poolFinalizer.unregister(hold);
+  const { key, dispatcher } = hold;
+  hold.key = undefined;
+  hold.dispatcher = undefined;
+  return key && dispatcher ? releasePool(key, dispatcher) : Promise.resolve();
+}
 
 /** The pool for `tls` held by `hold`, switching (and releasing the old one) when the settings changed. */
 function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: string | undefined): Dispatcher {
@@ -127,7 +157,7 @@ function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: string | undefined)
   const previous = { ...hold };
   hold.dispatcher = acquirePool(key, tls, proxy);
   hold.key = key;
-  if (previous.key && previous.dispatcher) releasePool(previous.key, previous.dispatcher);
+  if (previous.key && previous.dispatcher) void releasePool(previous.key, previous.dispatcher);
   return hold.dispatcher;
 }
 
@@ -367,6 +397,14 @@ export function credentialsFor(config: Config): Credentials {
   };
 }
 
+/** The error of a request through a closed round trip. */
+function clientClosed(req: HttpRequest): TransportError {
+  const safeUrl = `${req.url.origin}${req.url.pathname}`;
+  return new TransportError(`${req.method} ${safeUrl} failed: the client was closed`, safeUrl, {
+    code: 'CLIENT_CLOSED',
+  });
+}
+
 /** Builds the HTTP round trip for a Config (auth, TLS, proxy, impersonation, middleware). */
 export function roundTripFor(config: Config): RoundTrip {
   const credentials = credentialsFor(config);
@@ -383,6 +421,7 @@ export function roundTripFor(config: Config): RoundTrip {
   if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), proxy);
   const fixedDispatcher = hold.dispatcher;
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
+    if (hold.closed) throw clientClosed(req);
     const headers: Record<string, string | string[]> = {
       'user-agent': config.userAgent || defaultUserAgent(),
       ...acceptEncoding,
@@ -393,6 +432,7 @@ export function roundTripFor(config: Config): RoundTrip {
       headers.authorization ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
     const sent = typeof auth === 'string' ? authorizationSecrets(auth) : [];
     if (config.password) sent.push(config.password);
+    if (hold.closed) throw clientClosed(req); // closed while the credentials were fetched
 
     try {
       const res = await request(req.url, {
@@ -436,6 +476,7 @@ export function roundTripFor(config: Config): RoundTrip {
       const code = e.code ?? e.cause?.code;
       throw new TransportError(`${req.method} ${safeUrl} failed: ${code ? `${code} ` : ''}${e.message}`, safeUrl, {
         cause: err,
+        code,
       });
     }
   };
@@ -460,6 +501,7 @@ export function roundTripFor(config: Config): RoundTrip {
     return res;
   };
   const roundTrip = chainMiddleware(config.middleware ?? [], inner);
-  poolFinalizer.register(roundTrip, hold);
+  poolFinalizer.register(roundTrip, hold, hold);
+  roundTripHolds.set(roundTrip, hold);
   return roundTrip;
 }

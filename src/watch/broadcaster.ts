@@ -89,7 +89,8 @@ export class Broadcaster<T = unknown> {
       if (n < from) continue; // joined after this event was sent
       if (w.pending >= capacity) {
         if (this.fullChannelBehavior === 'dropIfChannelFull') continue;
-        while (w.pending >= capacity && !w.isClosed) await new Promise((r) => setTimeout(r, 1));
+        // Woken by the watcher's consumer when it takes an event (or stops): no polling.
+        while (w.pending >= capacity && !w.isClosed) await w.waitForRoom(capacity);
       }
       w.push(ev);
     }

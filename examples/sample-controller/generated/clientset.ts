@@ -29,6 +29,19 @@ export class Clientset {
     return new Clientset(config);
   }
 
+  /**
+   * Releases this clientset's reference on its connection pool (closed when nothing else uses it;
+   * requests in flight finish first). Requests afterwards fail with a TransportError of code
+   * CLIENT_CLOSED.
+   *
+   * @example
+   * const cs = Clientset.forConfig(config);
+   * try { await run(cs); } finally { await cs.close(); }
+   */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
   private client<C>(group: string, version: string, make: new (rc: RESTClient) => C): C {
     const key = `${group}/${version}`;
     let c = this.clients.get(key) as C | undefined;

@@ -19,6 +19,9 @@ export class ChannelWatch<T = unknown> implements Watch<T> {
   endReason?: Error;
   /** Called once when the consumer stops the watch. */
   onStop?: () => void;
+  /** A producer waiting in {@link waitForRoom}, and the backlog it waits to fall below. */
+  private roomWaiter: (() => void) | undefined;
+  private roomBelow = 0;
 
   /** Queues an event; returns false when the watch is already closed. */
   push(event: WatchEvent<T>): boolean {
@@ -34,6 +37,7 @@ export class ChannelWatch<T = unknown> implements Watch<T> {
     this.closed = true;
     this.endReason = reason;
     this.wake();
+    this.wakeProducer();
   }
 
   /** True once closed or stopped. */
@@ -44,6 +48,28 @@ export class ChannelWatch<T = unknown> implements Watch<T> {
   /** Events queued and not yet consumed. */
   get pending(): number {
     return this.buffer.length - this.head;
+  }
+
+  /**
+   * Resolves once fewer than `capacity` events are pending or the watch is closed: the consumer's
+   * read (or stop) wakes the producer, nothing polls. One producer waits at a time.
+   *
+   * @example
+   * while (w.pending >= 100 && !w.isClosed) await w.waitForRoom(100);
+   * w.push(ev);
+   */
+  waitForRoom(capacity: number): Promise<void> {
+    if (this.pending < capacity || this.closed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.roomBelow = capacity;
+      this.roomWaiter = resolve;
+    });
+  }
+
+  private wakeProducer(): void {
+    const w = this.roomWaiter;
+    this.roomWaiter = undefined;
+    w?.();
   }
 
   stop(): void {
@@ -69,6 +95,7 @@ export class ChannelWatch<T = unknown> implements Watch<T> {
             this.buffer = this.buffer.slice(this.head);
             this.head = 0;
           }
+          if (this.roomWaiter && this.buffer.length - this.head < this.roomBelow) this.wakeProducer();
           yield ev;
           continue;
         }

@@ -1,5 +1,6 @@
 // Decodes the apiserver's watch stream (one JSON event per line) incrementally, chunk by chunk,
-// without ever holding the whole response. Garbage becomes an ERROR event with an InternalError
+// without ever holding the whole response. StreamWatch is the one decoder; decodeWatchStream is its
+// async-generator view. Garbage becomes an ERROR event with an InternalError
 // Status (never a crash); a dropped connection simply ends the iteration. An unfinished line is
 // kept as a list of chunks (joined once, when its newline comes), so a long line costs linear time;
 // a line over MAX_WATCH_EVENT_BYTES ends the watch with a WatchEventTooLargeError, as client-go's
@@ -80,8 +81,9 @@ export function parseWatchLine<T = unknown>(line: string): WatchEvent<T> {
 }
 
 /**
- * Splits a byte stream into watch events. Ends quietly when the source ends or fails (the failure
- * is passed to `onEnd`).
+ * Splits a byte stream into watch events: an async-generator view of {@link StreamWatch} (the one
+ * watch decoder). Ends quietly when the source ends or fails (the failure, or a
+ * WatchEventTooLargeError, is passed to `onEnd`); stopping early closes the source.
  *
  * @example
  * for await (const ev of decodeWatchStream(res.body)) console.log(ev.type);
@@ -91,54 +93,12 @@ export async function* decodeWatchStream<T = unknown>(
   onEnd?: (reason: Error | undefined) => void,
   maxEventBytes = MAX_WATCH_EVENT_BYTES,
 ): AsyncGenerator<WatchEvent<T>> {
-  // ignoreBOM keeps a leading BOM (an invalid event, as for StreamWatch and client-go) instead of dropping it.
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  // The unfinished line: pieces joined once, at its newline (never re-copied per chunk).
-  let pieces: string[] = [];
-  let pending = 0;
-  let reason: Error | undefined;
-  const iterator = source[Symbol.asyncIterator]();
-  let sourceDone = false;
+  const w = new StreamWatch<T>(source, () => {}, { maxEventBytes });
   try {
-    for (;;) {
-      const r = await iterator.next();
-      if (r.done) {
-        sourceDone = true;
-        break;
-      }
-      const text = decoder.decode(r.value, { stream: true });
-      let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        const piece = text.slice(from, nl);
-        if (pending + Buffer.byteLength(piece) > maxEventBytes) break;
-        pieces.push(piece);
-        const line = pieces.length === 1 ? pieces[0]! : pieces.join('');
-        pieces = [];
-        pending = 0;
-        from = nl + 1;
-        if (line.trim() !== '') yield parseWatchLine<T>(line);
-      }
-      const tail = from === 0 ? text : text.slice(from);
-      const rest = Buffer.byteLength(tail);
-      if (pending + rest > maxEventBytes) {
-        yield tooLargeEvent(maxEventBytes) as WatchEvent<T>;
-        reason = new WatchEventTooLargeError(maxEventBytes);
-        return;
-      }
-      if (rest > 0) {
-        pieces.push(tail);
-        pending += rest;
-      }
-    }
-    const rest = pieces.join('') + decoder.decode();
-    if (rest.trim() !== '') yield parseWatchLine<T>(rest);
-  } catch (err) {
-    sourceDone = true;
-    reason = err instanceof Error ? err : new Error(String(err));
+    for (let batch = await w.nextBatch(); batch; batch = await w.nextBatch()) yield* batch;
   } finally {
-    // Stopped early (by the consumer or an oversized event): close the source as for-await would.
-    if (!sourceDone) await Promise.resolve(iterator.return?.()).catch(() => undefined);
-    onEnd?.(reason);
+    w.stop();
+    onEnd?.(w.endReason);
   }
 }
 
@@ -160,6 +120,8 @@ export class StreamWatch<T = unknown> implements Watch<T> {
   private stopped = false;
   private ended = false;
   private readonly source: AsyncIterator<Uint8Array> | undefined;
+  /** The iterator source ended, failed or was closed (nothing to close any more). */
+  private sourceDone = false;
   private readonly readable: Readable | undefined;
   private wake: (() => void) | undefined;
   /**
@@ -209,6 +171,16 @@ export class StreamWatch<T = unknown> implements Watch<T> {
     this.stopped = true;
     this.wakeUp();
     this.abort();
+    this.closeSource();
+  }
+
+  /** An iterator source that has not ended is closed, as for-await would close it. */
+  private closeSource(): void {
+    if (this.sourceDone || !this.source) return;
+    this.sourceDone = true;
+    void Promise.resolve()
+      .then(() => this.source?.return?.())
+      .catch(() => undefined);
   }
 
   private wakeUp(): void {
@@ -342,12 +314,14 @@ export class StreamWatch<T = unknown> implements Watch<T> {
       try {
         r = await this.source!.next();
       } catch (err) {
+        this.sourceDone = true;
         this.finish(err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (this.ended) return; // went idle meanwhile
       this.idleTimer?.refresh();
       if (r.done) {
+        this.sourceDone = true;
         this.finish(undefined);
         return;
       }

@@ -25,4 +25,14 @@ export interface Watch<T = unknown> extends AsyncIterable<WatchEvent<T>> {
   stop(): void;
   /** Why the watch ended, once it has (undefined while running or after a clean end of stream). */
   readonly endReason?: Error;
+  /**
+   * Optional batch read: every event received and not yet handed out (waiting for more when there
+   * are none), `undefined` once the watch ended. Consumers that handle events synchronously (the
+   * Reflector) use it when present: one promise per batch instead of one per event. Do not mix it
+   * with iteration on the same watch.
+   *
+   * @example
+   * if (w.nextBatch) for (let b = await w.nextBatch(); b; b = await w.nextBatch()) b.forEach(handle);
+   */
+  nextBatch?(): Promise<WatchEvent<T>[] | undefined>;
 }

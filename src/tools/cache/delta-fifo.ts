@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { Fifo } from '../../util/ds/fifo.js';
 import { DeletedFinalStateUnknown, type KeyFunc, metaNamespaceKeyFunc } from './keys.js';
+import { SyncedLatch } from './synced.js';
 
 /** Kinds of change. */
 export type DeltaType = 'Added' | 'Updated' | 'Deleted' | 'Replaced' | 'Sync';
@@ -67,6 +68,7 @@ export class DeltaFIFO<T = unknown> {
   /** Every pending pop/popAll (all are woken on a change, as client-go's cond.Broadcast). */
   private waiters: Array<() => void> = [];
   private readonly keyFunc: KeyFunc;
+  private readonly synced = new SyncedLatch();
 
   constructor(private readonly options: DeltaFIFOOptions<T> = {}) {
     this.keyFunc = options.keyFunction ?? metaNamespaceKeyFunc;
@@ -88,20 +90,38 @@ export class DeltaFIFO<T = unknown> {
     return this.populated && this.initialPopulationCount === 0;
   }
 
+  /**
+   * Resolves once {@link hasSynced} is true (after the last item of the first list was processed).
+   *
+   * @example
+   * await fifo.whenSynced();
+   */
+  whenSynced(): Promise<void> {
+    return this.synced.wait();
+  }
+
+  /** Opens the synced latch when the FIFO just became synced. */
+  private checkSynced(): void {
+    if (!this.synced.isOpen && this.populated && this.initialPopulationCount === 0) this.synced.open();
+  }
+
   add(obj: T): void {
     this.populated = true;
     this.queueAction('Added', obj);
+    this.checkSynced();
   }
 
   update(obj: T): void {
     this.populated = true;
     this.queueAction('Updated', obj);
+    this.checkSynced();
   }
 
   /** Queues a deletion unless the object is unknown to both the FIFO and knownObjects. */
   delete(obj: T | DeletedFinalStateUnknown<T>): void {
     const id = this.keyOf(obj);
     this.populated = true;
+    this.checkSynced();
     const known = this.options.knownObjects;
     if (!known) {
       if (!this.items.has(id)) return;
@@ -159,6 +179,7 @@ export class DeltaFIFO<T = unknown> {
     if (!this.populated) {
       this.populated = true;
       this.initialPopulationCount = keys.size + queuedDeletions;
+      this.checkSynced();
     }
   }
 
@@ -202,6 +223,8 @@ export class DeltaFIFO<T = unknown> {
       } else {
         throw err;
       }
+    } finally {
+      if (isInInitialList) this.checkSynced();
     }
     return deltas;
   }
@@ -236,6 +259,8 @@ export class DeltaFIFO<T = unknown> {
           this.queue.push(id);
         }
         return n; // let the caller come back rather than spin on a requeued key
+      } finally {
+        if (isInInitialList) this.checkSynced();
       }
     }
     return n;

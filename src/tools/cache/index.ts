@@ -25,6 +25,7 @@ export { type ListerWatcher, type ListWatchable, listWatchFromResource, newListW
 export type { ResourceEventHandlerRegistration } from './processor-listener.js';
 export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector.js';
 export { SharedIndexInformer, type SharedInformerOptions, waitForCacheSync } from './shared-informer.js';
+export { onCacheSynced, type SyncSource } from './synced.js';
 export {
   type IndexFunc,
   type Indexer,

@@ -2,8 +2,10 @@
 // the listener's own loop, so a slow handler only delays itself. Handler exceptions are reported
 // and delivery goes on.
 import { Fifo } from '../../util/ds/fifo.js';
+import { type Clock, realClock } from '../../util/wait/clock.js';
 import type { ResourceEventHandler } from './event-handler.js';
 import type { DeletedFinalStateUnknown } from './keys.js';
+import { type SyncSource, SyncedLatch } from './synced.js';
 
 /** One notification. */
 export type Notification<T> =
@@ -15,6 +17,14 @@ export type Notification<T> =
 export interface ResourceEventHandlerRegistration {
   /** True once the informer synced and this handler has seen every object of the initial list. */
   hasSynced(): boolean;
+  /**
+   * Resolves once {@link hasSynced} is true (no polling: waitForCacheSync waits on it).
+   *
+   * @example
+   * const reg = informer.addEventHandler(handler);
+   * await reg.whenSynced(); // the handler has seen every object of the initial list
+   */
+  whenSynced(): Promise<void>;
 }
 
 /** Delivers notifications to one handler. */
@@ -23,22 +33,38 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
   private waiter: (() => void) | undefined;
   private stopped = false;
   private pendingInitial = 0;
-  /** Next time (ms since epoch) this listener wants a resync; 0 when it does not. */
+  /** Next time (on the informer's clock, ms) this listener wants a resync; 0 when it does not. */
   nextResync = 0;
   private running: Promise<void> | undefined;
+  private readonly synced = new SyncedLatch();
+  /** Set once the informer synced: from then on, the last initial delivery opens `synced`. */
+  private informerDone = false;
 
   constructor(
     private readonly handler: ResourceEventHandler<T>,
     /** This handler's resync period in ms (0: none). */
     readonly resyncPeriodMs: number,
-    private readonly informerSynced: () => boolean,
+    private readonly informer: SyncSource,
     private readonly onError: (err: unknown) => void,
+    clock: Clock = realClock,
   ) {
-    this.determineNextResync(Date.now());
+    this.determineNextResync(clock.now());
+    void informer.whenSynced().then(() => {
+      this.informerDone = true;
+      this.checkSynced();
+    });
   }
 
   hasSynced(): boolean {
-    return this.informerSynced() && this.pendingInitial === 0;
+    return this.informer.hasSynced() && this.pendingInitial === 0;
+  }
+
+  whenSynced(): Promise<void> {
+    return this.synced.wait();
+  }
+
+  private checkSynced(): void {
+    if (this.informerDone && this.pendingInitial === 0) this.synced.open();
   }
 
   /** Notifications not yet delivered. */
@@ -96,7 +122,7 @@ export class ProcessorListener<T> implements ResourceEventHandlerRegistration {
       } catch (err) {
         this.onError(err);
       } finally {
-        if (n.kind === 'add' && n.isInInitialList) this.pendingInitial--;
+        if (n.kind === 'add' && n.isInInitialList && --this.pendingInitial === 0) this.checkSynced();
       }
     }
   }

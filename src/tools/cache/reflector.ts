@@ -11,12 +11,12 @@ import {
   suggestsClientDelay,
 } from '../../apimachinery/errors.js';
 import type { KubeObject, Status } from '../../apimachinery/meta.js';
-import { StreamWatch } from '../../apimachinery/watch/stream-decoder.js';
 import type { Watch, WatchEvent } from '../../apimachinery/watch/types.js';
 import { TransportError } from '../../rest/errors.js';
 import { globalLogger } from '../../util/log/global.js';
 import { type BackoffManager, newExponentialBackoffManager } from '../../util/wait/backoff-manager.js';
 import { sleep } from '../../util/wait/backoff.js';
+import { type Clock, realClock } from '../../util/wait/clock.js';
 import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { DEFAULT_PAGE_SIZE, ListPager } from '../pager/pager.js';
 import type { ListerWatcher } from './listwatch.js';
@@ -45,6 +45,8 @@ export interface ReflectorOptions {
   /** Base of the randomized watch timeout (default 5 min: timeouts fall in [5, 10) min). */
   minWatchTimeoutMs?: number;
   backoffManager?: BackoffManager;
+  /** Time source of backoff, resync and the short-watch check (default: the real clock; tests pass a FakeClock). */
+  clock?: Clock;
 }
 
 const errorStopRequested = new Error('stop requested');
@@ -61,8 +63,7 @@ function isExpiredError(err: unknown): boolean {
 }
 
 function isConnectionRefused(err: unknown): boolean {
-  if (!(err instanceof TransportError)) return false;
-  return /ECONNREFUSED/.test(err.message);
+  return err instanceof TransportError && err.code === 'ECONNREFUSED';
 }
 
 /**
@@ -78,6 +79,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
   private paginatedResult = false;
   private readonly backoff: BackoffManager;
   private readonly name: string;
+  private readonly clock: Clock;
 
   constructor(
     private readonly listerWatcher: ListerWatcher<T>,
@@ -85,7 +87,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
     private readonly options: ReflectorOptions = {},
   ) {
     this.name = options.name ?? 'reflector';
-    this.backoff = options.backoffManager ?? newExponentialBackoffManager(800, 30_000, 120_000, 2, 1.0);
+    this.clock = options.clock ?? realClock;
+    this.backoff = options.backoffManager ?? newExponentialBackoffManager(800, 30_000, 120_000, 2, 1.0, this.clock);
   }
 
   /** The resourceVersion of the last list or event seen. */
@@ -106,7 +109,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
           this.handleError(err);
         }
         if (signal.aborted) break;
-        await sleep(this.backoff.backoff(), signal).catch(() => {});
+        await sleep(this.backoff.backoff(), signal, this.clock).catch(() => {});
       }
     } finally {
       release();
@@ -172,9 +175,8 @@ export class Reflector<T extends KubeObject = KubeObject> {
           if (isConnectionRefused(err) || isTooManyRequests(err)) {
             // The server is restarting or overloaded: wait and watch again without relisting.
             const delay = suggestsClientDelay(err);
-            await sleep(delay !== undefined && delay > 0 ? delay * 1000 : this.backoff.backoff(), signal).catch(
-              () => {},
-            );
+            const ms = delay !== undefined && delay > 0 ? delay * 1000 : this.backoff.backoff();
+            await sleep(ms, signal, this.clock).catch(() => {});
             continue;
           }
           if (isExpiredError(err)) return; // relist
@@ -186,7 +188,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
           if (err === errorStopRequested || signal.aborted) return;
           if (isExpiredError(err)) return; // relist from the last version
           if (isTooManyRequests(err)) {
-            await sleep(this.backoff.backoff(), signal).catch(() => {});
+            await sleep(this.backoff.backoff(), signal, this.clock).catch(() => {});
             continue;
           }
           if (isInternalError(err)) continue;
@@ -207,7 +209,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
     void (async () => {
       while (!both.aborted) {
         try {
-          await sleep(period, both);
+          await sleep(period, both, this.clock);
         } catch {
           return;
         }
@@ -218,12 +220,12 @@ export class Reflector<T extends KubeObject = KubeObject> {
   }
 
   private async watchHandler(w: Watch<T>, signal: AbortSignal): Promise<void> {
-    const started = Date.now();
+    const started = this.clock.now();
     let events = 0;
     const onAbort = () => w.stop();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      if (w instanceof StreamWatch) {
+      if (w.nextBatch) {
         // A decoded chunk's events go into the store in one go: no promise hop per event.
         for (let batch = await w.nextBatch(); batch; batch = await w.nextBatch()) {
           for (const ev of batch) this.handleEvent(ev);
@@ -239,7 +241,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
       signal.removeEventListener('abort', onAbort);
     }
     if (signal.aborted) throw errorStopRequested;
-    if (Date.now() - started < 1000 && events === 0) {
+    if (this.clock.now() - started < 1000 && events === 0) {
       throw new Error(
         `very short watch: ${this.name}: unexpected watch close - watch lasted less than a second and no items received`,
       );

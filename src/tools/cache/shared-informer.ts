@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../apimachinery/meta.js';
 import { globalLogger } from '../../util/log/global.js';
 import { sleep } from '../../util/wait/backoff.js';
+import { type Clock, realClock } from '../../util/wait/clock.js';
 import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { type Delta, DeltaFIFO, FIFOClosedError, resourceVersionOf } from './delta-fifo.js';
 import type { ResourceEventHandler } from './event-handler.js';
@@ -12,6 +13,7 @@ import type { ListerWatcher } from './listwatch.js';
 import { type Notification, ProcessorListener, type ResourceEventHandlerRegistration } from './processor-listener.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
 import { type Indexer, type Indexers, metaNamespaceIndexFunc, NamespaceIndex, newIndexer } from './store.js';
+import { onCacheSynced, type SyncSource } from './synced.js';
 
 /** Options of {@link SharedIndexInformer}. */
 export interface SharedInformerOptions<T> {
@@ -27,6 +29,11 @@ export interface SharedInformerOptions<T> {
   reflector?: Omit<ReflectorOptions, 'resyncPeriodMs' | 'shouldResync'>;
   /** For log lines. */
   name?: string;
+  /**
+   * Time source of the informer, its Reflector and its handlers' resyncs (default: the real clock;
+   * tests pass a FakeClock and step it).
+   */
+  clock?: Clock;
 }
 
 const MINIMUM_RESYNC_PERIOD_MS = 1000;
@@ -38,9 +45,9 @@ const MINIMUM_RESYNC_PERIOD_MS = 1000;
  * const informer = new SharedIndexInformer<ConfigMap>(newListWatchFromClient(rc, 'configmaps', 'default'));
  * informer.addEventHandler({ onAdd: (cm) => console.log('added', cm.metadata?.name) });
  * void informer.run(signal);
- * await waitForCacheSync(signal, () => informer.hasSynced());
+ * await waitForCacheSync(signal, informer);
  */
-export class SharedIndexInformer<T extends KubeObject = KubeObject> {
+export class SharedIndexInformer<T extends KubeObject = KubeObject> implements SyncSource {
   private readonly indexer: Indexer<T>;
   private readonly fifo: DeltaFIFO<T>;
   private readonly listeners = new Set<ProcessorListener<T>>();
@@ -52,6 +59,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
   private resyncCheckPeriodMs: number;
   private readonly handleError: (err: unknown) => void;
   private watchErrorHandler: ((err: unknown) => void) | undefined;
+  private readonly clock: Clock;
 
   constructor(
     private readonly listerWatcher: ListerWatcher<T>,
@@ -68,6 +76,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
       transformer: options.transform,
     });
     this.resyncCheckPeriodMs = options.resyncPeriodMs ?? 0;
+    this.clock = options.clock ?? realClock;
     this.handleError =
       options.handleError ??
       ((err) =>
@@ -93,7 +102,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
         period = this.resyncCheckPeriodMs;
       }
     }
-    const listener = new ProcessorListener<T>(handler, period, () => this.hasSynced(), this.handleError);
+    const listener = new ProcessorListener<T>(handler, period, this.fifo, this.handleError, this.clock);
     this.listeners.add(listener);
     this.syncingListeners.add(listener);
     if (this.started) {
@@ -138,6 +147,16 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     return this.fifo.hasSynced();
   }
 
+  /**
+   * Resolves once {@link hasSynced} is true: the first list has been delivered into the cache.
+   *
+   * @example
+   * await informer.whenSynced();
+   */
+  whenSynced(): Promise<void> {
+    return this.fifo.whenSynced();
+  }
+
   /** The resourceVersion the informer has seen last. */
   lastSyncResourceVersion(): string {
     return this.reflector?.getLastSyncResourceVersion() ?? '';
@@ -154,6 +173,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     this.started = true;
     this.reflector = new Reflector<T>(this.listerWatcher, this.fifo, {
       name: this.options.name,
+      clock: this.clock,
       ...this.options.reflector,
       watchErrorHandler: this.watchErrorHandler,
       resyncPeriodMs: this.resyncCheckPeriodMs,
@@ -172,7 +192,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
         } catch (err) {
           if (err instanceof FIFOClosedError) break;
           this.handleError(err);
-          await sleep(10).catch(() => {});
+          await sleep(10, undefined, this.clock).catch(() => {});
         }
       }
     } finally {
@@ -185,7 +205,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
   }
 
   private shouldResync(): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     this.syncingListeners = new Set();
     for (const l of this.listeners) {
       if (l.shouldResync(now)) {
@@ -224,18 +244,44 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
 }
 
 /**
- * Waits until every `hasSynced` returns true; false when the signal aborted first.
+ * Waits until every condition holds; false when the signal aborted first. A condition is an
+ * informer or handler registration (its {@link SyncSource.whenSynced} promise is awaited) or a
+ * `hasSynced` function, checked now and again each time an informer or registration of this process
+ * syncs: nothing polls, so a function should depend on cache sync state only.
  *
  * @example
- * if (!(await waitForCacheSync(signal, () => pods.hasSynced(), () => deployments.hasSynced()))) return;
+ * if (!(await waitForCacheSync(signal, pods, deployments))) return;
+ * await waitForCacheSync(signal, () => pods.hasSynced() && registration.hasSynced());
  */
 export async function waitForCacheSync(
   signal: AbortSignal | undefined,
-  ...hasSynced: Array<() => boolean>
+  ...hasSynced: Array<(() => boolean) | SyncSource>
 ): Promise<boolean> {
-  while (!hasSynced.every((f) => f())) {
-    if (signal?.aborted) return false;
-    await sleep(100, signal).catch(() => {});
-  }
-  return true;
+  const done = () => hasSynced.every((c) => (typeof c === 'function' ? c() : c.hasSynced()));
+  if (done()) return true;
+  if (signal?.aborted) return false;
+  return new Promise<boolean>((resolve, reject) => {
+    const cleanup = () => {
+      off();
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const finish = (ok: boolean) => {
+      cleanup();
+      resolve(ok);
+    };
+    const onAbort = () => finish(false);
+    // Runs inside whichever cache just synced: a throwing condition rejects this wait only.
+    const check = () => {
+      try {
+        if (done()) finish(true);
+      } catch (err) {
+        cleanup();
+        reject(err);
+      }
+    };
+    // Sources resolve their own promise; functions are re-checked whenever any cache syncs.
+    const off = onCacheSynced(check);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    for (const c of hasSynced) if (typeof c !== 'function') void c.whenSynced().then(check);
+  });
 }

@@ -97,7 +97,7 @@ export async function untilWithSync<T extends KubeObject>(
   });
   const running = informer.run(both);
   try {
-    if (!(await waitForCacheSync(both, () => informer.hasSynced()))) signal.throwIfAborted();
+    if (!(await waitForCacheSync(both, informer))) signal.throwIfAborted();
     if (precondition?.(informer.getIndexer())) return undefined;
     let i = 0;
     for (;;) {

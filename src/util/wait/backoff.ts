@@ -1,6 +1,7 @@
 // Jitter, exponential backoff and polling loops, as apimachinery's wait package, with AbortSignal
 // in place of contexts.
 import { globalLogger } from '../log/global.js';
+import { type Clock, realClock } from './clock.js';
 
 /**
  * `ms` plus a random extra of up to `maxFactor * ms` (maxFactor <= 0 means 1.0).
@@ -13,18 +14,29 @@ export function jitter(ms: number, maxFactor: number): number {
   return ms + Math.random() * f * ms;
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when aborted. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms` on `clock` (default: the real one), or rejects with the signal's reason when
+ * aborted.
+ *
+ * @example
+ * await sleep(800, signal); // or sleep(800, signal, fakeClock) in a test
+ */
+export function sleep(ms: number, signal?: AbortSignal, clock?: Clock): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
-      clearTimeout(t);
+      if (t === undefined) timer?.cancel();
+      else clearTimeout(t);
       reject(signal?.reason);
     };
-    const t = setTimeout(() => {
+    const done = () => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    };
+    // The real clock's setTimeout is called directly: the default path stays as cheap as it was.
+    const fake = clock !== undefined && clock !== realClock ? clock : undefined;
+    const t = fake ? undefined : setTimeout(done, ms);
+    const timer = fake?.setTimer(done, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -17,6 +17,7 @@ import {
   SharedIndexInformer,
 } from '../../../src/tools/cache/index.js';
 import type { ProcessorListener } from '../../../src/tools/cache/processor-listener.js';
+import { FakeClock } from '../../../src/util/wait/clock.js';
 
 interface Obj {
   metadata: { name: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
@@ -253,11 +254,11 @@ describe('SharedIndexInformer: resync periods', () => {
   });
 
   it('each handler is resynced (old === new) on its own period, only when due; a period-0 handler never is', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const clock = new FakeClock();
     const src = new FakeSource();
     src.put('a');
     src.put('b');
-    const inf = new SharedIndexInformer<Obj>(src, { resyncPeriodMs: 1_000, reflector: fastBackoff });
+    const inf = new SharedIndexInformer<Obj>(src, { resyncPeriodMs: 1_000, reflector: fastBackoff, clock });
     const got: Record<string, string[]> = {};
     for (const [name, period] of [
       ['never', 0],
@@ -273,7 +274,7 @@ describe('SharedIndexInformer: resync periods', () => {
     for (const log of Object.values(got)) log.length = 0; // the initial adds
     const timeline: string[] = [];
     for (let s = 1; s <= 6; s++) {
-      await vi.advanceTimersByTimeAsync(1_000);
+      await clock.advance(1_000);
       await settle();
       const who = Object.entries(got).filter(([, log]) => log.length > 0);
       timeline.push(`${s}s: ${who.map(([n, log]) => `${n}=${log.join(',')}`).join(' ')}`);
@@ -304,11 +305,11 @@ describe('SharedIndexInformer: resync periods', () => {
       ['update a (same rv)', 'update b 2->4', 'add c'],
     ],
   ])('a relist after a watch disruption: %s', async (_name, checkFirst, noResyncLog, resyncLog) => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const clock = new FakeClock();
     const src = new FakeSource();
     src.put('a');
     src.put('b');
-    const inf = new SharedIndexInformer<Obj>(src, { resyncPeriodMs: 1_000, reflector: fastBackoff });
+    const inf = new SharedIndexInformer<Obj>(src, { resyncPeriodMs: 1_000, reflector: fastBackoff, clock });
     const noResync = recorder();
     const resync = recorder();
     inf.addEventHandler(noResync.handler, 0);
@@ -317,7 +318,7 @@ describe('SharedIndexInformer: resync periods', () => {
     await settle();
     expect(noResync.log).toEqual(['add a (initial)', 'add b (initial)']);
     if (checkFirst) {
-      await vi.advanceTimersByTimeAsync(1_000);
+      await clock.advance(1_000);
       await settle();
       expect(resync.log.slice(2)).toEqual(['resync a', 'resync b']);
     }
@@ -327,7 +328,7 @@ describe('SharedIndexInformer: resync periods', () => {
     src.put('b', 'changed', false); // rv 4
     src.expire();
     await settle();
-    await vi.advanceTimersByTimeAsync(5); // the reflector's backoff before relisting
+    await clock.advance(5); // the reflector's backoff before relisting
     await settle();
     expect(src.lists).toBe(2);
     expect(noResync.log).toEqual(noResyncLog);
