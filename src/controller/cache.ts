@@ -6,8 +6,7 @@ import type { KubeObject } from '../apimachinery/meta.js';
 import type { ListWatchClient } from '../kubernetes/runtime.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
-import { SharedIndexInformer } from '../tools/cache/shared-informer.js';
-import { sleep } from '../util/wait/backoff.js';
+import { SharedIndexInformer, waitForCacheSync } from '../tools/cache/shared-informer.js';
 import { ControllerError } from './errors.js';
 
 /** A typed or dynamic client of one resource (its namespace decides what the cache watches). */
@@ -82,11 +81,18 @@ export class CachedReader<T extends KubeObject> {
  * await cache.waitForSync(signal);
  */
 export class Cache {
+  /** Resolves when {@link Cache.start} runs (what a wait before the start waits for). */
+  private readonly started: Promise<void>;
+  private markStarted: () => void = () => {};
   private readonly informers = new Map<string, SharedIndexInformer<KubeObject>>();
   private readonly runs: Promise<void>[] = [];
   private signal: AbortSignal | undefined;
 
-  constructor(private readonly options: CacheOptions = {}) {}
+  constructor(private readonly options: CacheOptions = {}) {
+    this.started = new Promise<void>((resolve) => {
+      this.markStarted = resolve;
+    });
+  }
 
   /** The shared informer of the client's resource and namespace (created on first use; started at once when the cache runs). */
   informerFor<T extends KubeObject>(client: ResourceClientOf<T>): SharedIndexInformer<T> {
@@ -115,6 +121,7 @@ export class Cache {
     if (this.signal) throw new ControllerError('the cache is started already');
     this.signal = signal;
     for (const inf of this.informers.values()) this.runs.push(inf.run(signal));
+    this.markStarted();
   }
 
   /** True once started and every informer has synced. */
@@ -122,21 +129,29 @@ export class Cache {
     return !!this.signal && [...this.informers.values()].every((i) => i.hasSynced());
   }
 
-  /** Waits until every informer has synced; false when the signal aborted first. */
+  /**
+   * Waits until every informer has synced; false when the signal aborted first. Event-driven: it
+   * awaits the informers' synced promises (informers made while it waits are waited for too).
+   */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
-    while (!this.hasSynced()) {
+    for (;;) {
       if (signal?.aborted || this.signal?.aborted) return false;
-      await sleep(20, signal).catch(() => {});
+      if (this.hasSynced()) return true;
+      if (!this.signal) {
+        if (!(await untilOrAbort(this.started, signal))) return false;
+        continue;
+      }
+      const stop = signal ? AbortSignal.any([signal, this.signal]) : this.signal;
+      if (!(await waitForCacheSync(stop, ...this.informers.values()))) return false;
     }
-    return true;
   }
 
   /** Waits until one informer has synced (throws ControllerError when the cache is not running). */
   async waitFor<T extends KubeObject>(informer: SharedIndexInformer<T>): Promise<void> {
-    while (!informer.hasSynced()) {
-      if (!this.signal) throw new ControllerError('the cache is not started: read from it once the manager runs');
-      if (this.signal.aborted) throw new ControllerError('the cache has stopped');
-      await sleep(20, this.signal).catch(() => {});
+    if (informer.hasSynced()) return;
+    if (!this.signal) throw new ControllerError('the cache is not started: read from it once the manager runs');
+    if (this.signal.aborted || !(await waitForCacheSync(this.signal, informer))) {
+      throw new ControllerError('the cache has stopped');
     }
   }
 
@@ -144,4 +159,18 @@ export class Cache {
   async stopped(): Promise<void> {
     await Promise.all(this.runs);
   }
+}
+
+/** True once `promise` resolves, false when the signal aborts first. */
+function untilOrAbort(promise: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (!signal) return promise.then(() => true);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
+  });
 }

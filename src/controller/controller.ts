@@ -7,7 +7,7 @@ import type { EventRecorder } from '../tools/record/broadcaster.js';
 import type { ResourceEventHandler } from '../tools/cache/event-handler.js';
 import { DeletedFinalStateUnknown } from '../tools/cache/keys.js';
 import type { ResourceEventHandlerRegistration } from '../tools/cache/processor-listener.js';
-import type { SharedIndexInformer } from '../tools/cache/shared-informer.js';
+import { type SharedIndexInformer, waitForCacheSync } from '../tools/cache/shared-informer.js';
 import { defaultControllerRateLimiter, type RateLimiter } from '../util/workqueue/rate-limiters.js';
 import { RateLimitingQueue } from '../util/workqueue/rate-limiting-queue.js';
 import type { Cache, ResourceClientOf } from './cache.js';
@@ -191,11 +191,7 @@ export class Controller<T extends KubeObject = KubeObject> {
   }
 
   private async waitForSync(signal: AbortSignal): Promise<boolean> {
-    while (!this.sources.every((s) => s.informer.hasSynced())) {
-      if (signal.aborted) return false;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return !signal.aborted;
+    return (await waitForCacheSync(signal, ...this.sources.map((s) => s.informer))) && !signal.aborted;
   }
 
   private async worker(queue: RateLimitingQueue<string>, signal: AbortSignal): Promise<void> {
