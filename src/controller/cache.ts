@@ -3,7 +3,7 @@
 // warm). Readers hand out copies, so a reconcile may change what it read.
 import type { Selector } from '../apimachinery/labels.js';
 import type { KubeList, KubeObject } from '../apimachinery/meta.js';
-import type { ResourceClient } from '../kubernetes/runtime.js';
+import type { ResourceClient } from '../client/index.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer } from '../tools/cache/shared-informer.js';

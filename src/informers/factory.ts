@@ -4,7 +4,7 @@
 import type { KubeList, KubeObject, ListOptions } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Clientset } from '../kubernetes/index.js';
-import type { ResourceClient } from '../kubernetes/runtime.js';
+import type { ResourceClient } from '../client/index.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer } from '../tools/cache/shared-informer.js';

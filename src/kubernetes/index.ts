@@ -23,7 +23,7 @@ export {
   ResourceClient,
   TypedResourceClient,
   type WithSignal,
-} from './runtime.js';
+} from '../client/index.js';
 
 /**
  * Every built-in kind with its resource, scope and subresources.

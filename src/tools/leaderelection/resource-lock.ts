@@ -2,7 +2,7 @@
 // (coordination.k8s.io/v1) implementation.
 import { isNotFound } from '../../apimachinery/errors.js';
 import { formatMicroTime, type ObjectMeta } from '../../apimachinery/meta.js';
-import type { ResourceClient } from '../../kubernetes/runtime.js';
+import type { ResourceClient } from '../../client/index.js';
 
 /** Who holds the lock and since when. */
 export interface LeaderElectionRecord {
