@@ -1,5 +1,5 @@
-// kube-client/apimachinery: layer 1. Meta types, group/version/kind/resource, API errors and the
-// watch primitives. Imports nothing from the other layers.
+// kube-client/apimachinery: the apimachinery layer. Meta types, group/version/kind/resource, API
+// errors and the watch primitives. Imports only the API types (type-only) and nothing above.
 export * from './errors.js';
 export * from './fields.js';
 export * from './intstr.js';

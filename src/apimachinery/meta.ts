@@ -1,58 +1,69 @@
 // meta/v1 types in their JSON shape: TypeMeta, ObjectMeta, ListMeta, Status and the option structs
 // that requests encode as query parameters, plus the patch types the apiserver understands.
+// ObjectMeta, ListMeta, OwnerReference, ManagedFieldsEntry and Status (with its details and causes)
+// are the generated API types of meta/v1 (the bottom layer), re-exported under their usual names.
+import type * as meta_v1 from '../generated/types/meta/v1.js';
+
+/**
+ * Metadata every persisted object has (the generated meta/v1 ObjectMeta).
+ *
+ * @example
+ * const meta: ObjectMeta = { name: 'demo', namespace: 'default', labels: { app: 'demo' } };
+ */
+export type ObjectMeta = meta_v1.ObjectMeta;
+
+/**
+ * Metadata of a list (the generated meta/v1 ListMeta).
+ *
+ * @example
+ * const meta: ListMeta = { resourceVersion: '42', continue: '' };
+ */
+export type ListMeta = meta_v1.ListMeta;
+
+/**
+ * A reference from a dependent object to its owner (the generated meta/v1 OwnerReference).
+ *
+ * @example
+ * const ref: OwnerReference = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid, controller: true };
+ */
+export type OwnerReference = meta_v1.OwnerReference;
+
+/**
+ * Which manager owns which fields, server-side apply's bookkeeping (the generated meta/v1 type).
+ *
+ * @example
+ * const managers = (obj.metadata?.managedFields ?? []).map((m: ManagedFieldsEntry) => m.manager);
+ */
+export type ManagedFieldsEntry = meta_v1.ManagedFieldsEntry;
+
+/**
+ * The apiserver's answer for failures and some successes (the generated meta/v1 Status).
+ *
+ * @example
+ * const s: Status = { apiVersion: 'v1', kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 };
+ */
+export type Status = meta_v1.Status;
+
+/**
+ * Extra data of a Status (the generated meta/v1 StatusDetails).
+ *
+ * @example
+ * const retryAfter = (status.details as StatusDetails | undefined)?.retryAfterSeconds;
+ */
+export type StatusDetails = meta_v1.StatusDetails;
+
+/**
+ * One cause of a failure, a field and what was wrong with it (the generated meta/v1 StatusCause).
+ *
+ * @example
+ * const fields = (status.details?.causes ?? []).map((c: StatusCause) => c.field);
+ */
+export type StatusCause = meta_v1.StatusCause;
 
 /** apiVersion and kind of a serialized object. */
 export interface TypeMeta {
   apiVersion?: string;
   kind?: string;
-}
-
-/** A reference from a dependent object to its owner. */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-/** Which manager owns which fields (server-side apply bookkeeping). */
-export interface ManagedFieldsEntry {
-  apiVersion?: string;
-  fieldsType?: string;
-  fieldsV1?: Record<string, unknown>;
-  manager?: string;
-  operation?: string;
-  subresource?: string;
-  time?: string;
-}
-
-/** Metadata every persisted object has. */
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-  managedFields?: ManagedFieldsEntry[];
-  selfLink?: string;
-}
-
-/** Metadata of a list. */
-export interface ListMeta {
-  resourceVersion?: string;
-  continue?: string;
-  remainingItemCount?: number;
-  selfLink?: string;
 }
 
 /** Any Kubernetes object: TypeMeta plus ObjectMeta. */
@@ -64,33 +75,6 @@ export interface KubeObject extends TypeMeta {
 export interface KubeList<T = KubeObject> extends TypeMeta {
   metadata?: ListMeta;
   items: T[];
-}
-
-/** One cause of a failure (a field and what was wrong with it). */
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-/** Extra data of a Status. */
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
-
-/** The apiserver's answer for failures (and some successes). */
-export interface Status extends TypeMeta {
-  metadata?: ListMeta;
-  status?: 'Success' | 'Failure' | string;
-  message?: string;
-  reason?: string;
-  details?: StatusDetails;
-  code?: number;
 }
 
 /** Query options of list and watch. */

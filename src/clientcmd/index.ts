@@ -1,4 +1,4 @@
-// kube-client/clientcmd: layer 2. kubeconfig loading with client-go's merge rules, in-cluster
+// kube-client/clientcmd: the rest layer. kubeconfig loading with client-go's merge rules, in-cluster
 // config, and the default loading chain.
 export { KubeconfigError, NotInClusterError } from './errors.js';
 export { inClusterConfig } from './in-cluster.js';

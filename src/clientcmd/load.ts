@@ -8,7 +8,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { Config } from '../rest/config.js';
 import { protectSecrets } from '../rest/redact.js';
-import { nodeRequire } from '../util/node-require.js';
+import { nodeRequire } from '../util/platform/node-require.js';
 import { KubeconfigError } from './errors.js';
 import { inClusterConfig } from './in-cluster.js';
 import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';

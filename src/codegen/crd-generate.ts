@@ -19,7 +19,7 @@ import {
 import { informerRuntimeFor, renderCrdInformerIndex, renderCrdInformers, renderCrdListers } from './crd-informers.js';
 import { CodegenError } from './errors.js';
 import { detach } from './names.js';
-import type { GenerateResult } from './generate.js';
+import type { GenerateResult } from './generate-result.js';
 import { StagedOutput } from './output-dir.js';
 import { runtimeFor } from './runtime-imports.js';
 

@@ -195,7 +195,7 @@ class Refs {
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /**
- * The capability types of a resource (see src/kubernetes/capabilities.ts): one per verb the spec
+ * The capability types of a resource (see src/client/capabilities.ts): one per verb the spec
  * serves, apply with patch (an apply is a patch), status and scale where those subresources serve
  * the call, and the extra subresource calls of a generated subclass picked by name.
  */

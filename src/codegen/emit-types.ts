@@ -23,11 +23,12 @@ export const SCALAR_DEFINITIONS: Record<string, string> = {
   'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1': 'Record<string, unknown>',
 };
 
-/** Definitions taken from kube-client's apimachinery instead of being generated. */
-export const RUNTIME_DEFINITIONS: Record<string, string> = {
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': 'ObjectMeta',
-  'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta': 'ListMeta',
-};
+/**
+ * Definitions taken from kube-client's apimachinery instead of being generated: none. The API types
+ * are the bottom layer and import nothing; apimachinery's ObjectMeta, ListMeta, OwnerReference and
+ * Status are aliases of the generated meta/v1 interfaces.
+ */
+export const RUNTIME_DEFINITIONS: Record<string, string> = {};
 
 /** Module path and type name of a definition: `io.k8s.api.apps.v1.Deployment` -> [`apps/v1`, `Deployment`]. */
 export function moduleOf(defName: string): [string, string] {

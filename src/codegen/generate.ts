@@ -7,6 +7,7 @@ import { groupVersionAccessor, renderClientset, renderGroupVersionClient, render
 import { moduleAlias, moduleOf, RUNTIME_DEFINITIONS, renderTypesModule, SCALAR_DEFINITIONS } from './emit-types.js';
 import { type ApiModel, analyzeSpec, type OpenAPISpec, type Schema } from './model.js';
 import { CodegenError } from './errors.js';
+import type { GenerateResult } from './generate-result.js';
 import { StagedOutput } from './output-dir.js';
 import { runtimeFor } from './runtime-imports.js';
 
@@ -32,14 +33,7 @@ export interface GenerateOptions {
   log?: (line: string) => void;
 }
 
-/** What was generated. */
-export interface GenerateResult {
-  files: number;
-  bytes: number;
-  definitions: number;
-  groupVersions: number;
-  kinds: number;
-}
+export type { GenerateResult } from './generate-result.js';
 
 /**
  * Renders every file of a model, keyed by path relative to the output folder.

@@ -1,4 +1,4 @@
-// kube-client/codegen: layer 7. The generator (OpenAPI v2 or CRD YAML in; types, typed clients,
+// kube-client/codegen: the edges layer. The generator (OpenAPI v2 or CRD YAML in; types, typed clients,
 // Clientset and kinds out) and its CLI.
 export { runCodegenCli } from './cli.js';
 export { crdDefinitionPrefix, modelFromCrds } from './crd.js';

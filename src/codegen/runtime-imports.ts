@@ -15,7 +15,7 @@ export function runtimeFor(base: string, pathToRoot: string, builtinTypes = fals
   if (base.startsWith('.')) {
     const root = `${pathToRoot}${base}`;
     return {
-      kubernetes: `${root}/kubernetes/runtime.js`,
+      kubernetes: `${root}/client/index.js`,
       rest: `${root}/rest/index.js`,
       apimachinery: `${root}/apimachinery/index.js`,
       ...(builtinTypes ? { kubernetesTypes: `${root}/kubernetes/index.js` } : {}),

@@ -3,7 +3,7 @@
 // warm). Readers hand out copies, so a reconcile may change what it read.
 import type { Selector } from '../apimachinery/labels.js';
 import type { KubeObject } from '../apimachinery/meta.js';
-import type { ListWatchClient } from '../kubernetes/runtime.js';
+import type { ListWatchClient } from '../client/index.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer, waitForCacheSync } from '../tools/cache/shared-informer.js';

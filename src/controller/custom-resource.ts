@@ -4,7 +4,7 @@
 // typed client, so the schema in code is the one source of truth (kube-rs's CustomResource derive).
 import type { KubeList, ObjectMeta } from '../apimachinery/meta.js';
 import type { apiextensions_v1 } from '../kubernetes/index.js';
-import { TypedResourceClient } from '../kubernetes/runtime.js';
+import { TypedResourceClient } from '../client/index.js';
 import { RESTClientPool } from '../rest/client-pool.js';
 import type { Config } from '../rest/config.js';
 import type { AnySchema, Infer } from './schema.js';

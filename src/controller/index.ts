@@ -1,4 +1,4 @@
-// kube-client/controller: layer 6. A controller toolkit over the client-go layers (after
+// kube-client/controller: the toolkit layer. A controller toolkit over the client-go layers (after
 // controller-runtime and kube-rs): a Manager with a shared cache, leader election, metrics and
 // probes; a Controller builder (for / owns / watches, predicates, concurrency); reconcile results;
 // a cached typed reader; owner reference, finalizer and status condition helpers.

@@ -1,4 +1,4 @@
-// kube-client/discovery: layer 3. What the server serves, and a memory-cached variant.
+// kube-client/discovery: the clients layer. What the server serves, and a memory-cached variant.
 export {
   type APIGroup,
   type APIResource,

@@ -5,7 +5,7 @@ import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Config } from '../rest/config.js';
 import { RESTClientPool } from '../rest/client-pool.js';
 import type { RESTClient } from '../rest/rest-client.js';
-import { ResourceClient, type WithSignal } from '../kubernetes/resource-client.js';
+import { ResourceClient, type WithSignal } from '../client/resource-client.js';
 
 /** An object of any kind as plain JSON. */
 export interface Unstructured extends KubeObject {

@@ -1,4 +1,4 @@
-// kube-client/dynamic: layer 3. Any resource by GroupVersionResource on unstructured objects.
+// kube-client/dynamic: the clients layer. Any resource by GroupVersionResource on unstructured objects.
 export {
   DynamicClient,
   DynamicResource,

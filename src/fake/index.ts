@@ -1,4 +1,4 @@
-// kube-client/fake: layer 3. Fake clientsets for unit tests: real clients over an in-memory API.
+// kube-client/fake: the clients layer. Fake clientsets for unit tests: real clients over an in-memory API.
 export {
   type Action,
   FakeApi,

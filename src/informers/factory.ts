@@ -4,7 +4,7 @@
 import type { KubeObject, ListOptions } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Clientset } from '../kubernetes/index.js';
-import type { ListWatchClient, ResourceWatcher } from '../kubernetes/runtime.js';
+import type { ListWatchClient, ResourceWatcher } from '../client/index.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer, waitForCacheSync } from '../tools/cache/shared-informer.js';

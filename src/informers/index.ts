@@ -1,4 +1,4 @@
-// kube-client/informers: layer 4. The SharedInformerFactory with typed access per resource.
+// kube-client/informers: the cache layer. The SharedInformerFactory with typed access per resource.
 export {
   allSynced,
   type FactoryGroupVersions,

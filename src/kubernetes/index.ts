@@ -1,6 +1,6 @@
-// kube-client/kubernetes: layer 3. The typed Clientset generated from Kubernetes v1.35.0's OpenAPI
-// spec (src/generated, `npm run generate`), the generic ResourceClient it wraps, and a scheme of
-// every built-in kind.
+// kube-client/kubernetes: the typed clientsets layer. The typed Clientset generated from Kubernetes
+// v1.35.0's OpenAPI spec (src/generated, `npm run generate`) and a scheme of every built-in kind;
+// the generic client (kube-client/client) is re-exported here, where users have always found it.
 import { Scheme } from '../apimachinery/scheme.js';
 import { kinds } from '../generated/kinds.js';
 
@@ -39,7 +39,7 @@ export {
   ResourceClient,
   TypedResourceClient,
   type WithSignal,
-} from './runtime.js';
+} from '../client/index.js';
 
 /**
  * Every built-in kind with its resource, scope and subresources.

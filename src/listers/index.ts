@@ -1,2 +1,2 @@
-// kube-client/listers: layer 4. Typed read-only views of informer caches.
+// kube-client/listers: the cache layer. Typed read-only views of informer caches.
 export { Lister, NamespaceLister } from './lister.js';

@@ -1,4 +1,4 @@
-// kube-client/metadata: layer 3. Metadata-only access to any resource.
+// kube-client/metadata: the clients layer. Metadata-only access to any resource.
 export {
   METADATA_ACCEPT,
   METADATA_LIST_ACCEPT,

@@ -6,7 +6,7 @@ import type { Config } from '../rest/config.js';
 import { RESTClientPool } from '../rest/client-pool.js';
 import type { RESTClient } from '../rest/rest-client.js';
 import type { Request } from '../rest/request.js';
-import { ResourceClient, type WithSignal } from '../kubernetes/runtime.js';
+import { ResourceClient, type WithSignal } from '../client/index.js';
 
 /** An object's metadata only (meta.k8s.io/v1 PartialObjectMetadata). */
 export interface PartialObjectMetadata {

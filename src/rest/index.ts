@@ -1,4 +1,4 @@
-// kube-client/rest: layer 2. Config, transport and auth, RESTClient/Request/Result, retries, rate
+// kube-client/rest: the rest layer. Config, transport and auth, RESTClient/Request/Result, retries, rate
 // limiting and warnings. Builds on apimachinery and util/flowcontrol only.
 export {
   type Config,

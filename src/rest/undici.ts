@@ -10,7 +10,7 @@
 // imported: a program that never sends a request does not pay for them.
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import { nodeRequire } from '../util/node-require.js';
+import { nodeRequire } from '../util/platform/node-require.js';
 
 interface UndiciParts {
   Agent: typeof Undici.Agent;
@@ -22,7 +22,7 @@ let parts: UndiciParts | undefined;
 
 function undici(): UndiciParts {
   if (parts) return parts;
-  // Literal require calls (see util/node-require.ts): bundlers see and bundle these modules.
+  // Literal require calls (see util/platform/node-require.ts): bundlers see and bundle these modules.
   // What undici's index does with `Object.assign(Dispatcher.prototype, api)`, for `connect` only
   // (the same function, so loading the index too changes nothing).
   const dispatcherPrototype = (

@@ -1,4 +1,4 @@
-// kube-client/restmapper: layer 3. Kind <-> resource mapping from discovery.
+// kube-client/restmapper: the clients layer. Kind <-> resource mapping from discovery.
 export {
   DeferredDiscoveryRESTMapper,
   NoKindMatchError,

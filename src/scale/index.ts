@@ -1,2 +1,2 @@
-// kube-client/scale: layer 3. The scale subresource of any scalable resource.
+// kube-client/scale: the clients layer. The scale subresource of any scalable resource.
 export { NamespacedScales, type Scale, ScaleClient } from './scale-client.js';

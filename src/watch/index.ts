@@ -1,3 +1,4 @@
-// kube-client/watch: layer 4. Watch events and streams (from apimachinery) and the Broadcaster.
+// kube-client/watch: the apimachinery layer's watch primitives under their own subpath. Everything
+// lives in apimachinery/watch (events, the Watch interface, the stream decoder, ChannelWatch, the
+// Broadcaster, as in client-go's apimachinery/pkg/watch); this subpath re-exports it.
 export * from '../apimachinery/watch/index.js';
-export { Broadcaster, type FullChannelBehavior } from './broadcaster.js';

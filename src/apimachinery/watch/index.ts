@@ -1,5 +1,6 @@
 // Watch primitives shared by every layer: event types, the Watch interface, the stream decoder,
-// and push-based/fake watches.
+// push-based/fake watches and the Broadcaster (client-go's apimachinery/pkg/watch).
+export { Broadcaster, type FullChannelBehavior } from './broadcaster.js';
 export { ChannelWatch, FakeWatch, newFakeWatch } from './channel-watch.js';
 export {
   decodeWatchStream,
@@ -9,3 +10,4 @@ export {
   WatchEventTooLargeError,
 } from './stream-decoder.js';
 export { WATCH_EVENT_TYPES, type Watch, type WatchEvent, type WatchEventType } from './types.js';
+export type { Watcher } from './watcher.js';

@@ -2,7 +2,7 @@
 // The apps/v1 client: one accessor per resource over the generic ResourceClient, typed with the
 // capabilities the resource serves.
 import type { GetOptions, UpdateOptions } from '../../apimachinery/index.js';
-import { type Applier, type ApplyConfiguration, type CollectionDeleter, type Creator, type Deleter, type Getter, type ResourceLister, type Patcher, ResourceClient, type ResourceHandle, type Scaler, type StatusApplier, type StatusUpdater, type Updater, type ResourceWatcher, type WithSignal } from '../../kubernetes/runtime.js';
+import { type Applier, type ApplyConfiguration, type CollectionDeleter, type Creator, type Deleter, type Getter, type ResourceLister, type Patcher, ResourceClient, type ResourceHandle, type Scaler, type StatusApplier, type StatusUpdater, type Updater, type ResourceWatcher, type WithSignal } from '../../client/index.js';
 import type { RESTClient } from '../../rest/index.js';
 import type * as apps_v1 from '../types/apps/v1.js';
 import type * as autoscaling_v1 from '../types/autoscaling/v1.js';

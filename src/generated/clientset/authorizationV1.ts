@@ -2,7 +2,7 @@
 // The authorization.k8s.io/v1 client: one accessor per resource over the generic ResourceClient, typed with the
 // capabilities the resource serves.
 import type { KubeList } from '../../apimachinery/index.js';
-import { type Creator, ResourceClient, type ResourceHandle } from '../../kubernetes/runtime.js';
+import { type Creator, ResourceClient, type ResourceHandle } from '../../client/index.js';
 import type { RESTClient } from '../../rest/index.js';
 import type * as authorization_v1 from '../types/authorization/v1.js';
 

@@ -2,7 +2,7 @@
 // The v1 client: one accessor per resource over the generic ResourceClient, typed with the
 // capabilities the resource serves.
 import type { CreateOptions, GetOptions, KubeList, UpdateOptions } from '../../apimachinery/index.js';
-import { type Applier, type ApplyConfiguration, type CollectionDeleter, type Creator, type Deleter, type ExecTextResult, type Getter, type ResourceLister, type Patcher, type PodAttachOptions, type PodExecOptions, type PodExecTextOptions, type PodLogOptions, type PodLogStream, type PodPortForwardOptions, type PortForwarder, podAttach, podExec, podExecText, podPortForward, podStreamLog, ResourceClient, type ResourceHandle, type Scaler, type StatusApplier, type StatusUpdater, type StreamResult, type Updater, type ResourceWatcher, type WithSignal } from '../../kubernetes/runtime.js';
+import { type Applier, type ApplyConfiguration, type CollectionDeleter, type Creator, type Deleter, type ExecTextResult, type Getter, type ResourceLister, type Patcher, type PodAttachOptions, type PodExecOptions, type PodExecTextOptions, type PodLogOptions, type PodLogStream, type PodPortForwardOptions, type PortForwarder, podAttach, podExec, podExecText, podPortForward, podStreamLog, ResourceClient, type ResourceHandle, type Scaler, type StatusApplier, type StatusUpdater, type StreamResult, type Updater, type ResourceWatcher, type WithSignal } from '../../client/index.js';
 import type { RESTClient } from '../../rest/index.js';
 import type * as authentication_v1 from '../types/authentication/v1.js';
 import type * as autoscaling_v1 from '../types/autoscaling/v1.js';

@@ -1,4 +1,4 @@
-// kube-client/tools/cache: layer 4. Stores and indexers, DeltaFIFO, Reflector, SharedIndexInformer
+// kube-client/tools/cache: the cache layer. Stores and indexers, DeltaFIFO, Reflector, SharedIndexInformer
 // and the ListerWatcher they list and watch through.
 export {
   type Delta,

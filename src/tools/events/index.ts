@@ -1,4 +1,4 @@
-// kube-client/tools/events: layer 5. The events.k8s.io/v1 recorder with event series.
+// kube-client/tools/events: the helpers layer. The events.k8s.io/v1 recorder with event series.
 export {
   type EventsV1Event,
   type EventsV1Getter,

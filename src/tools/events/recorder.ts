@@ -6,6 +6,7 @@
 // refresh, and at shutdown. Unanswered writes are retried; rejected ones are not.
 import { StatusError, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import { formatMicroTime, type KubeObject } from '../../apimachinery/meta.js';
+import type * as events_v1 from '../../generated/types/events/v1.js';
 import { RequestConstructionError } from '../../rest/errors.js';
 import { globalLogger } from '../../util/log/global.js';
 import { jitter, sleep } from '../../util/wait/backoff.js';
@@ -13,22 +14,13 @@ import type { ObjectReference } from '../record/event-types.js';
 import { sprintf } from '../record/broadcaster.js';
 import { eventNameSuffix } from '../record/correlator.js';
 
-/** An events.k8s.io/v1 Event (the fields the recorder writes). */
-export interface EventsV1Event {
-  apiVersion?: 'events.k8s.io/v1';
-  kind?: 'Event';
-  metadata: { name?: string; namespace?: string };
-  eventTime: string;
-  series?: { count: number; lastObservedTime: string };
-  reportingController: string;
-  reportingInstance: string;
-  action: string;
-  reason: string;
-  regarding: ObjectReference;
-  related?: ObjectReference;
-  note?: string;
-  type: 'Normal' | 'Warning';
-}
+/**
+ * An events.k8s.io/v1 Event (the generated API type).
+ *
+ * @example
+ * const e: EventsV1Event = { eventTime: new Date().toISOString(), reportingController: 'demo', action: 'Sync', reason: 'Synced' };
+ */
+export type EventsV1Event = events_v1.Event;
 
 /** Where events.k8s.io events go. */
 export interface EventsV1Sink {
@@ -283,10 +275,10 @@ export interface EventsV1Getter {
  */
 export function sinkForEventsV1(cs: EventsV1Getter): EventsV1Sink {
   return {
-    create: (e) => cs.eventsV1.events(e.metadata.namespace ?? 'default').create(e),
+    create: (e) => cs.eventsV1.events(e.metadata?.namespace ?? 'default').create(e),
     patch: (e, data) =>
       cs.eventsV1
-        .events(e.metadata.namespace ?? 'default')
-        .patch(e.metadata.name!, 'application/merge-patch+json', data),
+        .events(e.metadata?.namespace ?? 'default')
+        .patch(e.metadata?.name ?? '', 'application/merge-patch+json', data),
   };
 }

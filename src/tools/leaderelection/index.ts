@@ -1,4 +1,4 @@
-// kube-client/tools/leaderelection: layer 5. Leader election on coordination.k8s.io Leases.
+// kube-client/tools/leaderelection: the helpers layer. Leader election on coordination.k8s.io Leases.
 export {
   DEFAULT_LEADER_ELECTION_TIMINGS,
   JITTER_FACTOR,

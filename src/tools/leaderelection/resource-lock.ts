@@ -1,8 +1,9 @@
 // The lock leader election competes for, and its record (client-go's resourcelock), with a Lease
 // (coordination.k8s.io/v1) implementation.
 import { isNotFound } from '../../apimachinery/errors.js';
-import { formatMicroTime, type ObjectMeta } from '../../apimachinery/meta.js';
-import type { Creator, Getter, ResourceHandle, Updater } from '../../kubernetes/runtime.js';
+import { formatMicroTime } from '../../apimachinery/meta.js';
+import type { Creator, Getter, ResourceHandle, Updater } from '../../client/index.js';
+import type * as coordination_v1 from '../../generated/types/coordination/v1.js';
 
 /** Who holds the lock and since when. */
 export interface LeaderElectionRecord {
@@ -26,19 +27,13 @@ export interface ResourceLock {
   describe(): string;
 }
 
-/** The Lease fields the lock uses. */
-export interface Lease {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  spec?: {
-    holderIdentity?: string;
-    leaseDurationSeconds?: number;
-    acquireTime?: string;
-    renewTime?: string;
-    leaseTransitions?: number;
-  };
-}
+/**
+ * The coordination.k8s.io/v1 Lease the lock holds (the generated API type).
+ *
+ * @example
+ * const holder = ((await cs.coordinationV1.leases('kube-system').get('my-controller')) as Lease).spec?.holderIdentity;
+ */
+export type Lease = coordination_v1.Lease;
 
 /**
  * A lock on a coordination.k8s.io/v1 Lease.

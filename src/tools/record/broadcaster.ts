@@ -8,7 +8,7 @@ import type { Scheme } from '../../apimachinery/scheme.js';
 import { RequestConstructionError } from '../../rest/errors.js';
 import { globalLogger } from '../../util/log/global.js';
 import { sleep } from '../../util/wait/backoff.js';
-import { Broadcaster } from '../../watch/broadcaster.js';
+import { Broadcaster } from '../../apimachinery/watch/broadcaster.js';
 import { CORRELATOR_DEFAULTS, type CorrelationResult, EventCorrelator, eventNameSuffix } from './correlator.js';
 import type { CoreEvent, EventSink, ObjectReference } from './event-types.js';
 

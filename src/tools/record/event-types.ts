@@ -1,33 +1,22 @@
-// The core/v1 Event fields the recorder writes, and the sink it writes them to.
-import type { ObjectMeta } from '../../apimachinery/meta.js';
+// The core/v1 Event the recorder writes (the generated API type, under the recorder's names), and
+// the sink it writes them to.
+import type * as core_v1 from '../../generated/types/core/v1.js';
 
-/** A reference to the object an event is about. */
-export interface ObjectReference {
-  apiVersion?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  fieldPath?: string;
-}
+/**
+ * A reference to the object an event is about (the generated core/v1 ObjectReference).
+ *
+ * @example
+ * const ref: ObjectReference = { apiVersion: 'v1', kind: 'Pod', name: 'web-0', namespace: 'default' };
+ */
+export type ObjectReference = core_v1.ObjectReference;
 
-/** A core/v1 Event. */
-export interface CoreEvent {
-  apiVersion?: 'v1';
-  kind?: 'Event';
-  metadata: ObjectMeta;
-  involvedObject: ObjectReference;
-  reason?: string;
-  message?: string;
-  source?: { component?: string; host?: string };
-  firstTimestamp?: string;
-  lastTimestamp?: string;
-  count?: number;
-  type?: 'Normal' | 'Warning' | string;
-  reportingComponent?: string;
-  reportingInstance?: string;
-}
+/**
+ * A core/v1 Event (the generated API type).
+ *
+ * @example
+ * const e: CoreEvent = { metadata: { name: 'web.1', namespace: 'default' }, involvedObject: ref, reason: 'Synced' };
+ */
+export type CoreEvent = core_v1.Event;
 
 /** Where events are written (client-go's EventSink). */
 export interface EventSink {

@@ -1,4 +1,4 @@
-// kube-client/tools/record: layer 5. The core/v1 event broadcaster, recorder and correlator.
+// kube-client/tools/record: the helpers layer. The core/v1 event broadcaster, recorder and correlator.
 export {
   EventBroadcaster,
   type EventBroadcasterOptions,

@@ -1,6 +1,6 @@
-// kube-client/tools/remotecommand: exec and attach over WebSocket (client-go's
-// tools/remotecommand). Builds on rest's transport only, so the typed pods client (layer 3) can
-// offer exec and attach too.
+// kube-client/tools/remotecommand: the streams layer. Exec and attach over WebSocket (client-go's
+// tools/remotecommand). Builds on rest's transport only, so the generic client one layer up can
+// offer pods' exec and attach too.
 export { type ChannelEnd, ChannelConnection, type ChannelHandlers } from './channels.js';
 export { CodeExitError } from './errors.js';
 export {

@@ -1,3 +1,4 @@
-// kube-client/tools/watch: layer 4. RetryWatcher and the until helpers.
-export { newRetryWatcher, type Watcher } from './retry-watcher.js';
+// kube-client/tools/watch: the cache layer. RetryWatcher and the until helpers.
+export type { Watcher } from '../../apimachinery/watch/watcher.js';
+export { newRetryWatcher } from './retry-watcher.js';
 export { type ConditionFunc, until, untilWithoutRetry, untilWithSync, WatchClosedError } from './until.js';

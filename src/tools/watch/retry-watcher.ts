@@ -1,15 +1,11 @@
 // RetryWatcher: a watch that survives stream ends and transient errors by re-watching from the
 // last resourceVersion it saw; a 410 Gone ends it with an ERROR event (the caller relists).
 import { isForbidden, isGone, isResourceExpired, isUnauthorized, type StatusError } from '../../apimachinery/errors.js';
-import type { KubeObject, ListOptions, Status } from '../../apimachinery/meta.js';
+import type { KubeObject, Status } from '../../apimachinery/meta.js';
 import { ChannelWatch } from '../../apimachinery/watch/channel-watch.js';
 import type { Watch } from '../../apimachinery/watch/types.js';
+import type { Watcher } from '../../apimachinery/watch/watcher.js';
 import { sleep } from '../../util/wait/backoff.js';
-
-/** Something that can start a watch (a ResourceClient, a ListerWatcher). */
-export interface Watcher<T> {
-  watch(options: ListOptions & { signal?: AbortSignal }): Promise<Watch<T>>;
-}
 
 /**
  * Starts a RetryWatcher from `initialResourceVersion` (must not be "" or "0", as client-go requires).

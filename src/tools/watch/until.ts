@@ -4,7 +4,8 @@ import type { KubeObject } from '../../apimachinery/meta.js';
 import type { Watch, WatchEvent } from '../../apimachinery/watch/types.js';
 import type { ListerWatcher } from '../cache/listwatch.js';
 import { SharedIndexInformer, waitForCacheSync } from '../cache/shared-informer.js';
-import { newRetryWatcher, type Watcher } from './retry-watcher.js';
+import type { Watcher } from '../../apimachinery/watch/watcher.js';
+import { newRetryWatcher } from './retry-watcher.js';
 
 /** Decides on each event whether the wait is over (may throw to abort). */
 export type ConditionFunc<T> = (event: WatchEvent<T>) => boolean | Promise<boolean>;

@@ -1,2 +1,2 @@
-// kube-client/util/retry: layer 5. Retry helpers for conflicts and other retriable errors.
+// kube-client/util/retry: the helpers layer. Retry helpers for conflicts and other retriable errors.
 export { DefaultBackoff, DefaultRetry, onError, retryOnConflict } from './retry.js';

@@ -1,4 +1,4 @@
-// kube-client/util/workqueue: layer 5. client-go's work queues (plain, delaying, rate limiting),
+// kube-client/util/workqueue: the helpers layer. client-go's work queues (plain, delaying, rate limiting),
 // per-item rate limiters, metrics and parallelizeUntil.
 export { DelayingQueue } from './delaying-queue.js';
 export {

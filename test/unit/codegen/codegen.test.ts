@@ -110,7 +110,10 @@ describe('codegen', () => {
     expect(types).toContain('  mode?: "Fast" | "Slow";');
     expect(types).toContain('  labels?: Record<string, string>;');
     expect(types).toContain('  "weird-key"?: boolean;');
-    expect(types).toContain("import type { ObjectMeta } from '../../../apimachinery/index.js';");
+    // The API types import nothing from kube-client: ObjectMeta is the spec's own meta/v1 type.
+    expect(types).toContain("import type * as meta_v1 from '../../types/meta/v1.js';");
+    expect(types).toContain('  metadata?: meta_v1.ObjectMeta;');
+    expect(types).not.toContain('apimachinery');
     const client = files.get('clientset/demoExampleComV1.ts')!;
     expect(client).toContain("widgets(namespace = ''): DemoExampleComV1WidgetsClient");
     expect(client).toContain('getScale(name: string');

@@ -132,7 +132,7 @@ const CONFIGS: Array<[string, ts.CompilerOptions]> = [
 const roots: string[] = [];
 
 beforeAll(async () => {
-  expectBuilt('dist/esm/kubernetes/typed-resource-client.d.ts');
+  expectBuilt('dist/esm/client/typed-resource-client.d.ts');
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   for (const [name, input] of inputs()) {

@@ -132,7 +132,7 @@ describe('a first event', () => {
     r.eventf(pod(), undefined, 'Normal', 'Synced', 'B', 'n');
     await advance();
     expect(calls.map((c) => c.verb)).toEqual(['create', 'create']);
-    expect(calls[0]!.event.metadata.name).not.toBe(calls[1]!.event.metadata.name);
+    expect(calls[0]!.event.metadata?.name).not.toBe(calls[1]!.event.metadata?.name);
   });
 });
 
@@ -317,7 +317,7 @@ describe('finishing and refreshing series', () => {
     await r.refreshSeries();
     expect(calls).toHaveLength(1);
     expect(calls[0]!.verb).toBe('patch');
-    expect(calls[0]!.event.metadata.name).toMatch(/^web\./);
+    expect(calls[0]!.event.metadata?.name).toMatch(/^web\./);
     // The series as observed: 3 events, the last at T0.
     expect(calls[0]!.data).toEqual({ series: { count: 3, lastObservedTime: iso(T0) } });
   });
@@ -417,7 +417,7 @@ describe('sink errors', () => {
     expect(made()).toEqual(verbs);
     for (const c of calls.slice(1)) {
       expect(c.event.series?.count).toBe(2);
-      expect(c.event.metadata.name).toBe(calls[0]!.event.metadata.name);
+      expect(c.event.metadata?.name).toBe(calls[0]!.event.metadata?.name);
     }
   });
 
@@ -501,7 +501,7 @@ describe('sinkForEventsV1', () => {
     const cs = {
       eventsV1: {
         events: (ns: string) => ({
-          create: async (e: EventsV1Event) => seen.push(['create', ns, e.metadata.name]),
+          create: async (e: EventsV1Event) => seen.push(['create', ns, e.metadata?.name]),
           patch: async (name: string, type: string, data: unknown) => seen.push(['patch', ns, name, type, data]),
         }),
       },

@@ -2,7 +2,7 @@
 // renewing, stepping down, callbacks, health checks, jittered retries, and the Lease fields written.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isConflict, StatusError } from '../../../src/apimachinery/errors.js';
-import type { ResourceClient } from '../../../src/kubernetes/runtime.js';
+import type { ResourceClient } from '../../../src/client/index.js';
 import {
   JITTER_FACTOR,
   type LeaderCallbacks,

@@ -15,7 +15,7 @@ import {
   waitForCacheSync,
 } from '../../../src/tools/cache/index.js';
 import { FakeClock } from '../../../src/util/wait/clock.js';
-import { Broadcaster } from '../../../src/watch/broadcaster.js';
+import { Broadcaster } from '../../../src/apimachinery/watch/broadcaster.js';
 
 const freezeTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
 afterEach(() => vi.useRealTimers());

@@ -1,7 +1,7 @@
 // nodeRequire loads a CommonJS dependency synchronously from the package's own location (yaml and
 // undici are loaded on first use with it, not at import time).
 import { describe, expect, it } from 'vitest';
-import { nodeRequire } from '../../../src/util/node-require.js';
+import { nodeRequire } from '../../../src/util/platform/node-require.js';
 
 describe('nodeRequire', () => {
   it('loads a runtime dependency synchronously and returns the same module each time', () => {

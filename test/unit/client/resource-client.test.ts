@@ -9,7 +9,7 @@ import {
   type DeepPartial,
   ResourceClient,
   type ResourceDescriptor,
-} from '../../../src/kubernetes/runtime.js';
+} from '../../../src/client/index.js';
 import type { Request } from '../../../src/rest/request.js';
 import {
   RequestAbortedError,

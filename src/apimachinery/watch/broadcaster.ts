@@ -1,8 +1,8 @@
 // Broadcaster: fans one stream of events out to any number of watchers, each with a buffer of
 // `queueLength`; when a watcher's buffer is full the broadcaster either waits for it or drops the
 // event for that watcher (client-go's WaitIfChannelFull / DropIfChannelFull).
-import { ChannelWatch } from '../apimachinery/watch/channel-watch.js';
-import type { Watch, WatchEvent, WatchEventType } from '../apimachinery/watch/types.js';
+import { ChannelWatch } from './channel-watch.js';
+import type { Watch, WatchEvent, WatchEventType } from './types.js';
 
 /** What to do when a watcher's buffer is full. */
 export type FullChannelBehavior = 'waitIfChannelFull' | 'dropIfChannelFull';

@@ -8,7 +8,7 @@ import {
   type MergePatch,
   ResourceClient,
   TypedResourceClient,
-} from '../../../src/kubernetes/runtime.js';
+} from '../../../src/client/index.js';
 import { restClientFor } from '../../../src/rest/index.js';
 import { json, startFakeServer } from '../../support/fake-server.js';
 

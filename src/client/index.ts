@@ -1,5 +1,6 @@
-// What generated clients import: the generic ResourceClient, its capability types and apply configurations (kept apart
-// from kubernetes/index.ts, which also re-exports the generated code, to avoid import cycles).
+// kube-client/client: the generic client layer. The one runtime client every typed, dynamic and
+// metadata client wraps (ResourceClient, TypedResourceClient), apply configurations, and the pods'
+// logs and streams; generated clients import this module (type-only generated code over it).
 export type { ApplyConfiguration, DeepPartial } from './apply-configuration.js';
 export { type ResourceDescriptor, ResourceClient, type WithSignal } from './resource-client.js';
 export {
