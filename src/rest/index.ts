@@ -34,6 +34,7 @@ export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, 
 export { MAX_ERROR_BODY_BYTES, protectSecrets, REDACTED, redacted, scrubCredentials } from './redact.js';
 export { MAX_STATUS_CAUSES, MAX_STATUS_MESSAGE_CHARS, Request, type RequestBody } from './request.js';
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
+export { ListDecoder, type ListDecoderHooks } from './list-decoder.js';
 export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 export {

@@ -31,9 +31,13 @@ export function newListWatchFromClient<T = unknown>(
   };
   return {
     async list(o, signal) {
-      return (
-        await client.get().namespace(namespace).resource(resource).versionedParams(prepare(o)).signal(signal).do()
-      ).into<KubeList<T>>();
+      return client
+        .get()
+        .namespace(namespace)
+        .resource(resource)
+        .versionedParams(prepare(o))
+        .signal(signal)
+        .doList<KubeList<T>>();
     },
     watch(o, signal) {
       return client
