@@ -26,6 +26,12 @@ export type { ResourceEventHandlerRegistration } from './processor-listener.js';
 export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflector.js';
 export { SharedIndexInformer, type SharedInformerOptions, waitForCacheSync } from './shared-informer.js';
 export {
+  INITIAL_EVENTS_END_ANNOTATION,
+  isInitialEventsEndBookmark,
+  type WatchListResult,
+  watchListSync,
+} from './watch-list.js';
+export {
   type IndexFunc,
   type Indexer,
   type Indexers,
