@@ -51,6 +51,8 @@ export interface ReflectorOptions {
    * the server refuses it (any server before v1.27, or without the WatchList feature). Default false.
    */
   useWatchList?: boolean;
+  /** Request each next page as soon as the current page's continue token arrives (ListPager.overlapPages). */
+  overlapPages?: boolean;
 }
 
 const errorStopRequested = new Error('stop requested');
@@ -152,8 +154,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
     rv: string,
     signal: AbortSignal,
   ): Promise<{ items: T[]; resourceVersion: string; paged: boolean }> {
-    const pager = new ListPager<T>((o, s) => this.listerWatcher.list(o, s));
+    const pager = new ListPager<T>((o, s, onMeta) => this.listerWatcher.list(o, s, onMeta));
     pager.pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    pager.overlapPages = this.options.overlapPages ?? false;
     if (!this.paginatedResult && rv !== '' && rv !== '0') pager.pageSize = 0; // served from the watch cache
     const { list, paginated } = await pager.list({ resourceVersion: rv }, signal);
     return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', paged: paginated };
