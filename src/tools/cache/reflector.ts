@@ -51,7 +51,10 @@ export interface ReflectorOptions {
    * the server refuses it (any server before v1.27, or without the WatchList feature). Default false.
    */
   useWatchList?: boolean;
-  /** Request each next page as soon as the current page's continue token arrives (ListPager.overlapPages). */
+  /**
+   * Request each next page as soon as the current page's continue token arrives (ListPager.overlapPages;
+   * default true: 100k ConfigMaps paged from etcd synced in 19 s instead of 29 s, docs/benchmarks.md).
+   */
   overlapPages?: boolean;
 }
 
@@ -156,7 +159,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
   ): Promise<{ items: T[]; resourceVersion: string; paged: boolean }> {
     const pager = new ListPager<T>((o, s, onMeta) => this.listerWatcher.list(o, s, onMeta));
     pager.pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
-    pager.overlapPages = this.options.overlapPages ?? false;
+    pager.overlapPages = this.options.overlapPages ?? true;
     if (!this.paginatedResult && rv !== '' && rv !== '0') pager.pageSize = 0; // served from the watch cache
     const { list, paginated } = await pager.list({ resourceVersion: rv }, signal);
     return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', paged: paginated };

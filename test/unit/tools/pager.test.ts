@@ -369,7 +369,7 @@ describe('ListPager.overlapPages', () => {
    * Pages that announce their metadata first and their items later (as a streamed response does);
    * the log shows when each page was requested and when its body ended.
    */
-  function streamed(total: number, limit: number, failAt?: number) {
+  function streamed(total: number, failAt?: number) {
     const log: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
@@ -395,7 +395,7 @@ describe('ListPager.overlapPages', () => {
   }
 
   it('requests the next page while the current one arrives, one page ahead at most, same result', async () => {
-    const s = streamed(10, 3);
+    const s = streamed(10);
     const pager = new ListPager(s.fn);
     pager.pageSize = 3;
     pager.overlapPages = true;
@@ -407,7 +407,7 @@ describe('ListPager.overlapPages', () => {
     expect(s.log.indexOf('request 3')).toBeLessThan(s.log.indexOf('end 0'));
     expect(s.maxInFlight()).toBe(2);
 
-    const serial = streamed(10, 3);
+    const serial = streamed(10);
     const plain = new ListPager(serial.fn);
     plain.pageSize = 3;
     expect((await plain.list({ resourceVersion: '0' })).list).toEqual(list);
@@ -415,7 +415,7 @@ describe('ListPager.overlapPages', () => {
   });
 
   it('a failing prefetched page rejects the list (no unhandled rejection)', async () => {
-    const s = streamed(10, 3, 6);
+    const s = streamed(10, 6);
     const pager = new ListPager(s.fn);
     pager.pageSize = 3;
     pager.overlapPages = true;
