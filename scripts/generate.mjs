@@ -20,10 +20,10 @@ const result = await generate({
 const crd = await generate({
   crdPath: 'examples/sample-controller/crd.yaml',
   outDir: 'examples/sample-controller/generated',
-  runtime: '../../../src',
+  runtime: 'kube-client',
   log: (line) => process.stdout.write(`${line}\n`),
 });
-// The toolkit sample's Foo client imports the package itself (kube-client/...), as a user's would.
+// Both samples' Foo code imports the package itself (kube-client/...), as a user's would.
 const toolkitFoo = await generate({
   crdPath: 'examples/sample-controller/crd.yaml',
   outDir: 'examples/sample-controller-toolkit/generated',

@@ -3,3 +3,4 @@
 export * from './apimachinery/index.js';
 export * from './clientcmd/index.js';
 export * from './rest/index.js';
+export * from './util/log/index.js';

@@ -2,27 +2,32 @@
 // named spec.deploymentName with spec.replicas replicas, owned by the Foo, and reports the
 // Deployment's available replicas in the Foo's status. Informers feed a rate-limited work queue
 // that N workers drain; failures are retried with backoff; shutdown drains in-flight work.
-import { isNotFound } from '../../src/apimachinery/errors.js';
-import type { OwnerReference } from '../../src/apimachinery/meta.js';
-import { SharedInformerFactory } from '../../src/informers/index.js';
-import { type apps_v1, Clientset, type ResourceClient } from '../../src/kubernetes/index.js';
-import type { Lister } from '../../src/listers/index.js';
-import type { Config } from '../../src/rest/index.js';
+import { isNotFound, type OwnerReference } from 'kube-client/apimachinery';
+import { allSynced, SharedInformerFactory } from 'kube-client/informers';
+import { type apps_v1, type appsV1, Clientset } from 'kube-client/kubernetes';
+import type { Lister } from 'kube-client/listers';
+import type { Config } from 'kube-client/rest';
 import {
   DeletedFinalStateUnknown,
   metaNamespaceKeyFunc,
   type SharedIndexInformer,
   splitMetaNamespaceKey,
-  waitForCacheSync,
-} from '../../src/tools/cache/index.js';
-import { defaultControllerRateLimiter, RateLimitingQueue } from '../../src/util/workqueue/index.js';
-import { Clientset as FooClientset, type samplecontroller_k8s_io_v1alpha1 as v1alpha1 } from './generated/index.js';
-import { FOO_GVR } from './types.js';
+} from 'kube-client/tools/cache';
+import { defaultControllerRateLimiter, RateLimitingQueue } from 'kube-client/util/workqueue';
+import {
+  Clientset as FooClientset,
+  informersFor,
+  type samplecontroller_k8s_io_v1alpha1 as v1alpha1,
+  type samplecontrollerV1alpha1,
+  type samplecontrollerV1alpha1Listers,
+} from './generated/index.js';
 
 /** A Foo, as generated from the CRD (`kube-client-gen --crd crd.yaml`). */
-type Foo = v1alpha1.Foo;
+export type Foo = v1alpha1.Foo;
 /** An apps/v1 Deployment, from the typed Clientset. */
-type Deployment = apps_v1.Deployment;
+export type Deployment = apps_v1.Deployment;
+/** The apiVersion of Foos, for the owner references of their Deployments. */
+export const FOO_API_VERSION = 'samplecontroller.k8s.io/v1alpha1';
 
 /** Reasons of the controller's events (as sample-controller names them). */
 export const SuccessSynced = 'Synced';
@@ -72,11 +77,11 @@ export class FooController {
   readonly fooInformer: SharedIndexInformer<Foo>;
   readonly deploymentInformer: SharedIndexInformer<Deployment>;
   /** Typed listers over the informers' caches. */
-  private readonly fooLister: Lister<Foo>;
+  private readonly fooLister: samplecontrollerV1alpha1Listers.FooLister;
   private readonly deploymentLister: Lister<Deployment>;
   private readonly factory: SharedInformerFactory;
-  private readonly foos: (ns: string) => ResourceClient<Foo, v1alpha1.FooList>;
-  private readonly deployments: (ns: string) => ResourceClient<Deployment, apps_v1.DeploymentList>;
+  private readonly foos: (ns: string) => samplecontrollerV1alpha1.SamplecontrollerV1alpha1FoosClient;
+  private readonly deployments: (ns: string) => appsV1.AppsV1DeploymentsClient;
   private readonly observer: ControllerObserver;
   private readonly container: WorkloadContainer;
   /** Counters for people watching. */
@@ -90,10 +95,11 @@ export class FooController {
     this.deployments = (n) => cs.appsV1.deployments(n);
     this.observer = options.observer ?? { log: (l) => process.stderr.write(`${l}\n`) };
     this.container = options.container ?? NGINX_CONTAINER;
-    // The typed factory: Deployments as for any built-in resource, Foos through their generated client.
+    // One typed factory: Deployments as for any built-in resource, Foos through the informers and
+    // listers generated from the CRD (informer-gen and lister-gen's output for Foo).
     const factory = SharedInformerFactory.create(cs, { namespace: ns });
     this.factory = factory;
-    const foos = factory.access(this.foos(ns));
+    const foos = informersFor(factory, fooCs).samplecontrollerV1alpha1.foos;
     this.fooInformer = foos.informer();
     this.fooLister = foos.lister();
     this.deploymentInformer = factory.appsV1.deployments.informer();
@@ -134,13 +140,7 @@ export class FooController {
   async run(workers: number, signal: AbortSignal): Promise<void> {
     this.observer.log('starting Foo controller: informers for Foos and Deployments');
     this.factory.start(signal);
-    if (
-      !(await waitForCacheSync(
-        signal,
-        () => this.fooInformer.hasSynced(),
-        () => this.deploymentInformer.hasSynced(),
-      ))
-    ) {
+    if (!allSynced(await this.factory.waitForCacheSync(signal))) {
       await this.factory.shutdown();
       return;
     }
@@ -167,17 +167,16 @@ export class FooController {
         try {
           await this.syncHandler(key);
           this.queue.forget(key);
-        } catch (err) {
+        } catch (thrown) {
+          const err = thrown instanceof Error ? thrown : new Error(String(thrown));
           this.stats.errors++;
           this.stats.retries++;
           this.queue.addRateLimited(key);
-          this.observer.log(
-            `error syncing ${key}: ${(err as Error).message}; requeued (attempt ${this.queue.numRequeues(key)})`,
-          );
+          this.observer.log(`error syncing ${key}: ${err.message}; requeued (attempt ${this.queue.numRequeues(key)})`);
           this.observer.syncFailed?.(
             this.fooInformer.getIndexer().getByKey(key),
             key,
-            err as Error,
+            err,
             this.queue.numRequeues(key),
           );
         } finally {
@@ -248,7 +247,7 @@ function cached<T>(get: () => T): T | undefined {
 export function newDeployment(foo: Foo, existing?: Deployment, container = NGINX_CONTAINER): Deployment {
   const labels = { app: 'nginx', controller: foo.metadata?.name ?? '' };
   const owner: OwnerReference = {
-    apiVersion: `${FOO_GVR.group}/${FOO_GVR.version}`,
+    apiVersion: FOO_API_VERSION,
     kind: 'Foo',
     name: foo.metadata?.name ?? '',
     uid: foo.metadata?.uid ?? '',

@@ -1,13 +1,11 @@
-// Installs the Foo CRD and waits until the apiserver serves it.
+// Installs the Foo CRD through the typed apiextensions client and waits until the apiserver serves it.
 import { readFile } from 'node:fs/promises';
+import { isAlreadyExists, isNotFound } from 'kube-client/apimachinery';
+import { type apiextensions_v1, Clientset } from 'kube-client/kubernetes';
+import type { Config } from 'kube-client/rest';
+import { pollUntilContextTimeout } from 'kube-client/util/wait';
 import { parse } from 'yaml';
-import { isAlreadyExists, isNotFound } from '../../src/apimachinery/errors.js';
-import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
-import type { Config } from '../../src/rest/index.js';
-import { pollUntilContextTimeout } from '../../src/util/wait/index.js';
-import { FOO_GVR } from './types.js';
-
-const CRD_GVR = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
+import { Clientset as FooClientset } from './generated/index.js';
 
 /**
  * Creates the CRD from `crdPath` (if missing) and waits until it is Established and Foos can be listed.
@@ -16,21 +14,19 @@ const CRD_GVR = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'custo
  * await installFooCrd(config, 'examples/sample-controller/crd.yaml');
  */
 export async function installFooCrd(config: Config, crdPath: string, signal?: AbortSignal): Promise<void> {
-  const crd = parse(await readFile(crdPath, 'utf8')) as Unstructured;
-  const dyn = DynamicClient.forConfig(config);
-  const crds = dyn.resource(CRD_GVR);
+  const crd: apiextensions_v1.CustomResourceDefinition = parse(await readFile(crdPath, 'utf8'));
+  const crds = Clientset.forConfig(config).apiextensionsV1.customResourceDefinitions;
   try {
     await crds.create(crd);
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
   }
+  const foos = FooClientset.forConfig(config).samplecontrollerV1alpha1.foos('default');
   await pollUntilContextTimeout(signal, 200, 60_000, true, async () => {
-    const got = (await crds.get(crd.metadata!.name!)) as {
-      status?: { conditions?: Array<{ type: string; status: string }> };
-    };
+    const got = await crds.get(crd.metadata?.name ?? '');
     if (!got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return false;
     try {
-      await dyn.resource(FOO_GVR).namespace('default').list({ limit: 1 });
+      await foos.list({ limit: 1 });
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;

@@ -4,17 +4,17 @@
 // a Foo and watch the garbage collector remove its Deployment and Pods) and shows it all live
 // until Ctrl-C, then shuts down gracefully.
 import { hostname } from 'node:os';
-import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
-import { Clientset } from '../../src/kubernetes/index.js';
-import { LeaderElector, LeaseLock } from '../../src/tools/leaderelection/index.js';
-import { newBroadcaster, sinkForClientset } from '../../src/tools/record/index.js';
-import { loadKubeConfig } from '../../src/clientcmd/index.js';
-import { type ControlPlane, nodeUnsupportedReason, startControlPlane } from '../../src/envtest/index.js';
-import type { Config } from '../../src/rest/index.js';
-import { FooController, NGINX_CONTAINER, type WorkloadContainer } from './controller.js';
+import { PatchType } from 'kube-client/apimachinery';
+import { loadKubeConfig } from 'kube-client/clientcmd';
+import { type ControlPlane, nodeUnsupportedReason, startControlPlane } from 'kube-client/envtest';
+import { type apps_v1, Clientset } from 'kube-client/kubernetes';
+import type { Config } from 'kube-client/rest';
+import { LeaderElector, LeaseLock } from 'kube-client/tools/leaderelection';
+import { newBroadcaster, sinkForClientset } from 'kube-client/tools/record';
+import { type Foo, FOO_API_VERSION, FooController, NGINX_CONTAINER, type WorkloadContainer } from './controller.js';
 import { Dashboard } from './dashboard.js';
+import { Clientset as FooClientset } from './generated/index.js';
 import { installFooCrd } from './install.js';
-import { DEPLOYMENT_GVR, FOO_GVR, type Foo } from './types.js';
 
 const NAMESPACE = 'default';
 const WORKERS = 2;
@@ -51,9 +51,9 @@ async function connect(dash: Dashboard): Promise<Connection> {
   };
 }
 
-function foo(name: string, deploymentName: string, replicas: number): Unstructured {
+function foo(name: string, deploymentName: string, replicas: number): Foo {
   return {
-    apiVersion: 'samplecontroller.k8s.io/v1alpha1',
+    apiVersion: FOO_API_VERSION,
     kind: 'Foo',
     metadata: { name, namespace: NAMESPACE },
     spec: { deploymentName, replicas },
@@ -66,10 +66,10 @@ async function scenario(
   signal: AbortSignal,
   container: WorkloadContainer,
 ): Promise<void> {
-  const dyn = DynamicClient.forConfig(config);
-  const pods = Clientset.forConfig(config).coreV1.pods(NAMESPACE);
-  const foos = dyn.resource(FOO_GVR).namespace(NAMESPACE);
-  const deployments = dyn.resource(DEPLOYMENT_GVR).namespace(NAMESPACE);
+  const cs = Clientset.forConfig(config);
+  const pods = cs.coreV1.pods(NAMESPACE);
+  const foos = FooClientset.forConfig(config).samplecontrollerV1alpha1.foos(NAMESPACE);
+  const deployments = cs.appsV1.deployments(NAMESPACE);
   const pause = (s: number) => new Promise<void>((r) => (signal.aborted ? r() : setTimeout(r, s * 1000).unref()));
   const step = async (what: string, fn: () => Promise<unknown>) => {
     if (signal.aborted) return;
@@ -87,7 +87,7 @@ async function scenario(
   }
   await pause(5);
   await step('scale example-foo-2 to 4 replicas', () =>
-    foos.patch('example-foo-2', 'application/merge-patch+json', { spec: { replicas: 4 } }),
+    foos.patch('example-foo-2', PatchType.Merge, { spec: { replicas: 4 } }),
   );
   await pause(5);
   await step('delete Deployment example-foo-1-deployment (the controller recreates it)', () =>
@@ -97,7 +97,7 @@ async function scenario(
   await step(
     'create an unowned Deployment "taken", then Foo conflicting-foo that wants that name (retried with backoff)',
     async () => {
-      const d = {
+      const d: apps_v1.Deployment = {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'taken', namespace: NAMESPACE },
@@ -161,7 +161,7 @@ async function main(): Promise<number> {
       container,
       observer: {
         log: (l) => dash.log(l),
-        synced: (f: Foo, d) =>
+        synced: (f, d) =>
           dash.upsert({
             key: `${f.metadata?.namespace}/${f.metadata?.name}`,
             deploymentName: f.spec?.deploymentName ?? '',
@@ -182,12 +182,7 @@ async function main(): Promise<number> {
             lastSync: new Date(),
           }),
         event: (f, type, reason, message) => {
-          recorder.event(
-            { ...f, apiVersion: `${FOO_GVR.group}/${FOO_GVR.version}`, kind: 'Foo' },
-            type,
-            reason,
-            message,
-          );
+          recorder.event({ ...f, apiVersion: FOO_API_VERSION, kind: 'Foo' }, type, reason, message);
           if (type === 'Warning') dash.log(`event ${type} ${reason} on Foo ${f.metadata?.name}: ${message}`);
         },
       },

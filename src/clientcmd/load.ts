@@ -5,9 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { Config } from '../rest/config.js';
 import { protectSecrets } from '../rest/redact.js';
+import { nodeRequire } from '../util/node-require.js';
 import { KubeconfigError } from './errors.js';
 import { inClusterConfig } from './in-cluster.js';
 import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';
@@ -148,6 +149,10 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
   try {
     // The parser's warnings (an unknown tag, say) are never printed: they quote the source line,
     // which may hold a token. Errors become a KubeconfigError with a position and no source text.
+    // yaml is loaded on the first kubeconfig read, not when kube-client is imported.
+    const { LineCounter, parseDocument } = (
+      typeof require === 'function' ? require('yaml') : nodeRequire('yaml')
+    ) as typeof Yaml;
     const lineCounter = new LineCounter();
     const parsed = parseDocument(text, { prettyErrors: false, logLevel: 'silent', lineCounter });
     const e = parsed.errors[0];

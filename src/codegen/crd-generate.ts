@@ -16,6 +16,7 @@ import {
   renderGroupVersionClient,
   renderKinds,
 } from './emit-clients.js';
+import { informerRuntimeFor, renderCrdInformerIndex, renderCrdInformers, renderCrdListers } from './crd-informers.js';
 import { CodegenError } from './errors.js';
 import { detach } from './names.js';
 import type { GenerateResult } from './generate.js';
@@ -152,13 +153,22 @@ export async function generateFromCrds(options: CrdGenerateOptions): Promise<Gen
         renderGroupVersionClient(model[i]!, runtimeFor(runtime, '../', true), '../', STYLE),
       );
     }
+    for (const gv of plan) {
+      await out.write(`listers/${gv.accessor}.ts`, renderCrdListers(gv, informerRuntimeFor(runtime, '../'), STYLE));
+      await out.write(`informers/${gv.accessor}.ts`, renderCrdInformers(gv, informerRuntimeFor(runtime, '../'), STYLE));
+    }
+    await out.write('informers.ts', renderCrdInformerIndex(plan, informerRuntimeFor(runtime, ''), STYLE));
     await out.write('clientset.ts', renderClientset(model, runtimeFor(runtime, ''), STYLE));
     await out.write('kinds.ts', renderKinds(model, runtimeFor(runtime, ''), STYLE));
     const clientExports = plan.map((gv) => `export * as ${gv.accessor} from './clientset/${gv.accessor}.js';`);
-    const typeExports = plan.map((gv) => `export type * as ${gv.alias} from './types/${gv.mod}.js';`);
+    const typeExports = plan.flatMap((gv) => [
+      `export type * as ${gv.alias} from './types/${gv.mod}.js';`,
+      `export * as ${gv.accessor}Informers from './informers/${gv.accessor}.js';`,
+      `export * as ${gv.accessor}Listers from './listers/${gv.accessor}.js';`,
+    ]);
     await out.write(
       'index.ts',
-      `${generatedHeader(STYLE)}// Types (one namespace per group version), typed clients, Clientset, kinds.\nexport { Clientset } from './clientset.js';\nexport { kinds } from './kinds.js';\n${clientExports.join('\n')}\n${typeExports.join('\n')}\n`,
+      `${generatedHeader(STYLE)}// Types (one namespace per group version), typed clients, Clientset, kinds, informers, listers.\nexport { Clientset } from './clientset.js';\nexport { Informers, informersFor } from './informers.js';\nexport { kinds } from './kinds.js';\n${clientExports.join('\n')}\n${typeExports.join('\n')}\n`,
     );
     await out.commit();
   } catch (err) {

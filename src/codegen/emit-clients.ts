@@ -191,16 +191,79 @@ class Refs {
   }
 }
 
-function resourceClass(gvId: string, r: ResourceModel, refs: Refs, base: string): { className: string; code: string } {
+/** The verbs in the order the capability types are listed. */
+const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/**
+ * The capability types of a resource (see src/kubernetes/capabilities.ts): one per verb the spec
+ * serves, apply with patch (an apply is a patch), status and scale where those subresources serve
+ * the call, and the extra subresource calls of a generated subclass picked by name.
+ */
+export function capabilityTypes(
+  r: ResourceModel,
+  t: string,
+  l: string,
+  refs: { ref(defName: string | undefined): string },
+  patcher = 'Patcher',
+  extra?: { className: string; methods: string[] },
+): string[] {
+  const verbs = new Set(r.verbs);
+  const out = ['ResourceHandle'];
+  const byVerb: Record<string, string[]> = {
+    get: [`Getter<${t}>`],
+    list: [`ResourceLister<${t}, ${l}>`],
+    watch: [`ResourceWatcher<${t}>`],
+    create: [`Creator<${t}>`],
+    update: [`Updater<${t}>`],
+    patch: [`${patcher}<${t}>`, `Applier<${t}>`],
+    delete: [`Deleter<${t}>`],
+    deletecollection: [`CollectionDeleter<${t}, ${l}>`],
+  };
+  for (const v of VERB_ORDER) if (verbs.has(v)) out.push(...byVerb[v]!);
+  const status = r.subresources.find((s) => s.name === 'status');
+  if (status?.actions.includes('put')) out.push(`StatusUpdater<${t}>`);
+  if (status?.actions.includes('patch')) out.push(`StatusApplier<${t}>`);
+  const scale = r.subresources.find((s) => s.name === 'scale');
+  if (scale?.actions.includes('get') && scale.actions.includes('put')) out.push(`Scaler<${refs.ref(scale.typeRef)}>`);
+  if (extra && extra.methods.length > 0)
+    out.push(`Pick<${extra.className}, ${extra.methods.map((m) => `'${m}'`).join(' | ')}>`);
+  return out;
+}
+
+/** The subresource methods a resource gets from SUBRESOURCE_METHODS (scale only when get and put are served). */
+function subresourceMethods(
+  r: ResourceModel,
+): Array<{ sub: ResourceModel['subresources'][number]; m: SubresourceMethod }> {
+  return r.subresources.flatMap((s) => {
+    if (s.name === 'scale' && !(s.actions.includes('get') && s.actions.includes('put'))) return [];
+    return (SUBRESOURCE_METHODS[s.name] ?? []).map((m) => ({ sub: s, m }));
+  });
+}
+
+function resourceClass(
+  gvId: string,
+  r: ResourceModel,
+  refs: Refs,
+  base: string,
+): { className: string; typeName: string; code: string } {
   const t = refs.ref(r.typeRef);
   const l = r.listTypeRef ? refs.ref(r.listTypeRef) : `KubeList<${t}>`;
-  const methods = r.subresources.flatMap((s) =>
-    (SUBRESOURCE_METHODS[s.name] ?? []).map((m) => m.render(refs.ref(s.typeRef))),
-  );
-  if (methods.length === 0) return { className: `${base}<${t}, ${l}>`, code: '' };
-  const className = `${upperFirst(gvId)}${upperFirst(resourceAccessor(r.resource, r.kind))}Client`;
-  const code = `/** ${r.kind} (${r.resource}) with its subresource calls. */\nexport class ${className} extends ${base}<${t}, ${l}> {\n${methods.join('\n')}}\n`;
-  return { className, code };
+  const stem = `${upperFirst(gvId)}${upperFirst(resourceAccessor(r.resource, r.kind))}`;
+  const typeName = `${stem}Client`;
+  const subs = subresourceMethods(r);
+  const patcher = base === 'TypedResourceClient' ? 'TypedPatcher' : 'Patcher';
+  const served = `verbs: ${r.verbs.join(', ') || 'none'}${r.subresources.length ? `; subresources: ${r.subresources.map((s) => s.name).join(', ')}` : ''}`;
+  let code = '';
+  let className = `${base}<${t}, ${l}>`;
+  let extra: { className: string; methods: string[] } | undefined;
+  if (subs.length > 0) {
+    className = `${stem}ResourceClient`;
+    code = `/** ${r.kind} (${r.resource}) with its subresource calls (the runtime class; use it through ${typeName}). */\nexport class ${className} extends ${base}<${t}, ${l}> {\n${subs.map(({ sub, m }) => m.render(refs.ref(sub.typeRef))).join('\n')}}\n\n`;
+    extra = { className, methods: subs.filter(({ sub }) => sub.name !== 'scale').map(({ m }) => m.name) };
+  }
+  const caps = capabilityTypes(r, t, l, refs, patcher, extra);
+  code += `/** The calls the API server serves for ${r.kind} (${served}). */\nexport type ${typeName} = ${caps.join(' &\n  ')};\n`;
+  return { className, typeName, code };
 }
 
 /**
@@ -224,8 +287,8 @@ export function renderGroupVersionClient(
   const accessors: string[] = [];
   const applies: string[] = [];
   for (const r of gv.resources) {
-    const { className, code } = resourceClass(gvId, r, refs, base);
-    if (code) classes.push(code);
+    const { className, typeName, code } = resourceClass(gvId, r, refs, base);
+    classes.push(code);
     const ctor = className.startsWith(`${base}<`)
       ? `new ${base}<${className.slice(base.length + 1, -1)}>`
       : `new ${className}`;
@@ -233,28 +296,30 @@ export function renderGroupVersionClient(
     const name = resourceAccessor(r.resource, r.kind);
     if (r.namespaced) {
       accessors.push(
-        `  /** ${r.kind} objects in a namespace ('' for all namespaces). */\n  ${name}(namespace = ''): ${className} {\n    return ${ctor}(this.restClient, ${desc}, namespace);\n  }\n`,
+        `  /** ${r.kind} objects in a namespace ('' for all namespaces). */\n  ${name}(namespace = ''): ${typeName} {\n    return ${ctor}(this.restClient, ${desc}, namespace);\n  }\n`,
       );
     } else {
       accessors.push(
-        `  /** ${r.kind} objects (cluster-scoped). */\n  get ${name}(): ${className} {\n    return ${ctor}(this.restClient, ${desc});\n  }\n`,
+        `  /** ${r.kind} objects (cluster-scoped). */\n  get ${name}(): ${typeName} {\n    return ${ctor}(this.restClient, ${desc});\n  }\n`,
       );
     }
+    // An apply configuration is the body of an apply patch: none for kinds that do not serve patch.
+    if (!r.verbs.includes('patch')) continue;
     const t = refs.ref(r.typeRef);
     applies.push(
       `/** An apply configuration for a ${r.kind}: add the fields to own and pass it to apply(). */\nexport function ${applyConfigurationName(r.kind)}(name: string${r.namespaced ? ', namespace?: string' : ''}): ApplyConfiguration<${t}> {\n  return { apiVersion: ${JSON.stringify(apiVersion)}, kind: ${JSON.stringify(r.kind)}, metadata: { name${r.namespaced ? ', namespace' : ''} } } as ApplyConfiguration<${t}>;\n}\n`,
     );
   }
   const cls = `/** Client for ${apiVersion}. */\nexport class ${clientName} {\n  constructor(readonly restClient: RESTClient) {}\n\n${accessors.join('\n')}}\n`;
-  const body = `${classes.join('\n')}${classes.length ? '\n' : ''}${cls}\n${applies.join('\n')}`;
+  const body = `${classes.join('\n')}${classes.length ? '\n' : ''}${cls}${applies.length ? '\n' : ''}${applies.join('\n')}`;
   const used = (names: string[]) => names.filter((n) => new RegExp(`\\b${n}\\b`).test(body));
-  let head = `${generatedHeader(style)}// The ${apiVersion} client: one accessor per resource over the generic ${base}.\n`;
+  let head = `${generatedHeader(style)}// The ${apiVersion} client: one accessor per resource over the generic ${base}, typed with the\n// capabilities the resource serves.\n`;
   const metaTypes = used(['CreateOptions', 'GetOptions', 'KubeList', 'KubeObject', 'UpdateOptions']);
   if (metaTypes.length > 0) head += `import type { ${metaTypes.join(', ')} } from '${runtime.apimachinery}';\n`;
   const runtimeNames = [
-    'type ApplyConfiguration',
+    ...used(['Applier', 'ApplyConfiguration', 'CollectionDeleter', 'Creator', 'Deleter']).map((n) => `type ${n}`),
+    ...used(['ExecTextResult', 'Getter', 'ResourceLister', 'Patcher']).map((n) => `type ${n}`),
     ...used([
-      'ExecTextResult',
       'PodAttachOptions',
       'PodExecOptions',
       'PodExecTextOptions',
@@ -265,7 +330,17 @@ export function renderGroupVersionClient(
     ]).map((n) => `type ${n}`),
     ...used(['podAttach', 'podExec', 'podExecText', 'podPortForward', 'podStreamLog']),
     base,
-    ...used(['StreamResult', 'WithSignal']).map((n) => `type ${n}`),
+    ...used([
+      'ResourceHandle',
+      'Scaler',
+      'StatusApplier',
+      'StatusUpdater',
+      'StreamResult',
+      'TypedPatcher',
+      'Updater',
+      'ResourceWatcher',
+      'WithSignal',
+    ]).map((n) => `type ${n}`),
   ];
   head += `import { ${runtimeNames.join(', ')} } from '${runtime.kubernetes}';\n`;
   head += `import type { RESTClient } from '${runtime.rest}';\n`;

@@ -3,6 +3,16 @@
 export { runCodegenCli } from './cli.js';
 export { crdDefinitionPrefix, modelFromCrds } from './crd.js';
 export { type CrdGenerateOptions, generateFromCrds } from './crd-generate.js';
+export {
+  groupVersionInformersName,
+  type InformerNames,
+  type InformerRuntimeImports,
+  informerNames,
+  informerRuntimeFor,
+  renderCrdInformerIndex,
+  renderCrdInformers,
+  renderCrdListers,
+} from './crd-informers.js';
 export { documentsOf, type InputDocument, inputFiles, readDocuments, splitYamlDocuments } from './crd-input.js';
 export { type CrdVersion, crdVersions } from './crd-model.js';
 export { CrdPlanner, type PlannedGroupVersion, type PlannedResource } from './crd-plan.js';

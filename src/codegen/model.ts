@@ -90,8 +90,17 @@ export function analyzeSpec(spec: OpenAPISpec): ApiModel {
   const gvs = new Map<string, GroupVersionModel>();
   const resources = new Map<string, ResourceModel>();
   const paths = Object.keys(spec.paths ?? {}).sort();
+  // The deprecated watch paths (/api/v1/watch/namespaces/{namespace}/configmaps) are not clients of
+  // their own, but they are what says a resource serves watch: every list path takes a `watch`
+  // parameter, even where the server refuses it (componentstatuses).
+  const watchable = new Set<string>();
   for (const path of paths) {
-    if (path.includes('/watch/')) continue; // deprecated watch paths
+    if (!path.includes('/watch/')) continue;
+    const m = PATH_RE.exec(path.replace('/watch/', '/'));
+    if (m && !m[4]) watchable.add(`${m[1] ?? ''}/${m[2]}/${m[3]}`);
+  }
+  for (const path of paths) {
+    if (path.includes('/watch/')) continue;
     const m = PATH_RE.exec(path);
     if (!m) continue;
     const [, group = '', version, resource, subresource] = m;
@@ -124,6 +133,7 @@ export function analyzeSpec(spec: OpenAPISpec): ApiModel {
         if (namespaced) res.namespaced = true;
         const verb = VERBS_BY_ACTION[action];
         if (verb && !res.verbs.includes(verb)) res.verbs.push(verb);
+        if (verb === 'list' && watchable.has(key) && !res.verbs.includes('watch')) res.verbs.push('watch');
         if (responseRef && action === 'list' && responseRef.endsWith('List')) res.listTypeRef ??= responseRef;
         if (responseRef && ['get', 'put', 'post'].includes(action) && !responseRef.endsWith('List') && !res.typeRef) {
           if (gvk && gvk.kind === res.kind) res.typeRef = responseRef;

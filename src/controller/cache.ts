@@ -2,8 +2,8 @@
 // controller and reader, started with the manager (on standby replicas too, so a new leader starts
 // warm). Readers hand out copies, so a reconcile may change what it read.
 import type { Selector } from '../apimachinery/labels.js';
-import type { KubeList, KubeObject } from '../apimachinery/meta.js';
-import type { ResourceClient } from '../kubernetes/runtime.js';
+import type { KubeObject } from '../apimachinery/meta.js';
+import type { ListWatchClient } from '../kubernetes/runtime.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer } from '../tools/cache/shared-informer.js';
@@ -11,7 +11,7 @@ import { sleep } from '../util/wait/backoff.js';
 import { ControllerError } from './errors.js';
 
 /** A typed or dynamic client of one resource (its namespace decides what the cache watches). */
-export type ResourceClientOf<T extends KubeObject> = ResourceClient<T, KubeList<T>>;
+export type ResourceClientOf<T extends KubeObject> = ListWatchClient<T>;
 
 /** Options of {@link Cache}. */
 export interface CacheOptions {

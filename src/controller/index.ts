@@ -21,6 +21,15 @@ export {
   type MapFunction,
   type SourceOptions,
 } from './controller.js';
+export {
+  CustomResource,
+  CustomResourceDefinitionError,
+  type CustomResourceOf,
+  type CustomResourceOptions,
+  defineCustomResource,
+  type PrinterColumn,
+  type ScaleSubresource,
+} from './custom-resource.js';
 export { asError, ControllerError, LeadershipLostError, OwnerReferenceError } from './errors.js';
 export {
   addFinalizer,
@@ -69,3 +78,28 @@ export {
   requeueAfter,
 } from './request.js';
 export type { Check } from './server.js';
+export {
+  type AnySchema,
+  type ArrayOptions,
+  array,
+  boolean,
+  type CommonOptions,
+  type Infer,
+  integer,
+  intOrString,
+  type JSONSchemaProps,
+  map,
+  type NumberOptions,
+  nullable,
+  number,
+  type ObjectOptions,
+  type InferObject,
+  object,
+  optional,
+  type Properties,
+  preserveUnknownFields,
+  type Schema,
+  SchemaError,
+  type StringOptions,
+  string,
+} from './schema.js';

@@ -7,8 +7,10 @@ import type { Server } from 'node:http';
 import type { KubeObject } from '../apimachinery/meta.js';
 import { Clientset, scheme } from '../kubernetes/index.js';
 import type { Config } from '../rest/config.js';
+import { combineRestMetrics } from '../rest/metrics.js';
 import { LeaderElector } from '../tools/leaderelection/leader-elector.js';
 import { LeaseLock } from '../tools/leaderelection/resource-lock.js';
+import { globalLogger } from '../util/log/global.js';
 import {
   type EventBroadcaster,
   type EventRecorder,
@@ -94,7 +96,7 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions) {
     if (!options?.config) throw new ControllerError('a Manager needs a config');
-    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = options.log ?? ((line) => globalLogger.info(line));
     this.metrics = options.promClient ? promControllerMetrics(options.promClient) : noopControllerMetrics;
     this.config = this.withMetrics(options.config);
     this.clientset = Clientset.forConfig(this.config);
@@ -105,8 +107,11 @@ export class Manager {
   }
 
   private withMetrics(config: Config): Config {
-    const mw = this.metrics.restMiddleware;
-    return mw ? { ...config, middleware: [mw, ...(config.middleware ?? [])] } : config;
+    const { restMetrics, restMiddleware } = this.metrics;
+    let out = config;
+    if (restMetrics) out = { ...out, metrics: combineRestMetrics(restMetrics, config.metrics) };
+    if (restMiddleware) out = { ...out, middleware: [restMiddleware, ...(config.middleware ?? [])] };
+    return out;
   }
 
   /**

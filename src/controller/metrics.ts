@@ -1,7 +1,8 @@
 // The manager's metrics on prom-client (an optional peer dependency): client-go's work queue
 // metrics, controller-runtime's reconcile metrics (count by result, errors, duration histogram,
-// active workers) and REST client request metrics, all in one registry per manager.
+// active workers) and the REST client's metrics hooks, all in one registry per manager.
 import type { Middleware } from '../rest/http.js';
+import { promClientRestMetrics, type RestMetrics } from '../rest/metrics.js';
 import {
   type MetricsProvider,
   noopMetricsProvider,
@@ -31,7 +32,9 @@ export interface ControllerMetrics {
   mapFailed(controller: string): void;
   activeWorkers(controller: string, delta: 1 | -1): void;
   maxConcurrentReconciles(controller: string, n: number): void;
-  /** Middleware counting REST requests (added to the manager's Config). */
+  /** Hooks counting REST requests (added to the manager's Config, beside its own or the global ones). */
+  readonly restMetrics?: RestMetrics;
+  /** @deprecated Use `restMetrics`. Middleware around the manager's round trips (still added when set). */
   readonly restMiddleware?: Middleware;
   /** The exposition text (Prometheus format) and its content type, when exported. */
   scrape?(): Promise<{ contentType: string; body: string }>;
@@ -57,8 +60,8 @@ const RECONCILE_BUCKETS = [
  * `controller_runtime_reconcile_total{controller,result}`, `controller_runtime_reconcile_errors_total`,
  * `controller_runtime_reconcile_time_seconds`, `controller_runtime_active_workers`,
  * `controller_runtime_max_concurrent_reconciles`, `kube_client_controller_map_errors_total`,
- * `workqueue_*{name}`, `rest_client_requests_total{code,method,host}` and
- * `rest_client_request_duration_seconds{verb,host}`.
+ * `workqueue_*{name}` and the REST client's (`promClientRestMetrics`: `rest_client_requests_total{code,method,host}`,
+ * `rest_client_request_duration_seconds{verb,host}`, the rate-limiter wait and retries).
  *
  * @example
  * import * as promClient from 'prom-client';
@@ -105,33 +108,6 @@ export function promControllerMetrics(prom: PromClientModule): ControllerMetrics
     labelNames: ['controller'],
     registers,
   });
-  const requests = new prom.Counter({
-    name: 'rest_client_requests_total',
-    help: 'Number of HTTP requests, partitioned by status code, method, and host.',
-    labelNames: ['code', 'method', 'host'],
-    registers,
-  });
-  const latency = new prom.Histogram({
-    name: 'rest_client_request_duration_seconds',
-    help: 'Request latency in seconds. Broken down by verb, and host.',
-    labelNames: ['verb', 'host'],
-    buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
-    registers,
-  });
-  const restMiddleware: Middleware = async (req, next) => {
-    const started = performance.now();
-    const host = req.url.host;
-    try {
-      const res = await next(req);
-      requests.labels(String(res.status), req.method, host).inc();
-      return res;
-    } catch (err) {
-      requests.labels('<error>', req.method, host).inc();
-      throw err;
-    } finally {
-      latency.labels(req.method, host).observe((performance.now() - started) / 1000);
-    }
-  };
   return {
     workqueue: promClientMetricsProvider(prom, registry),
     reconciled(controller, outcome, seconds) {
@@ -143,7 +119,7 @@ export function promControllerMetrics(prom: PromClientModule): ControllerMetrics
     activeWorkers: (controller, delta) =>
       delta > 0 ? active.labels(controller).inc() : active.labels(controller).dec(),
     maxConcurrentReconciles: (controller, n) => max.labels(controller).set(n),
-    restMiddleware,
+    restMetrics: promClientRestMetrics(prom, registry),
     scrape: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 }

@@ -10,6 +10,7 @@ import { Agent, request } from 'undici';
 import { configForContext } from '../clientcmd/load.js';
 import type { Kubeconfig } from '../clientcmd/types.js';
 import type { Config } from '../rest/config.js';
+import { globalLogger } from '../util/log/global.js';
 import {
   createCredentials,
   createNodeCredentials,
@@ -118,9 +119,7 @@ export interface ControlPlane {
   restartApiserver(options?: { downMs?: number; kill?: boolean }): Promise<void>;
 }
 
-const defaultLog = (line: string) => {
-  process.stderr.write(`${line}\n`);
-};
+const defaultLog = (line: string) => globalLogger.info(line);
 
 /**
  * Starts a real etcd and kube-apiserver (v1.20.2) on free loopback ports, provisioning the binaries

@@ -1,10 +1,10 @@
 // SharedInformerFactory: one shared informer per resource for a whole program, with typed access
 // that mirrors the Clientset (`factory.coreV1.configMaps.informer()` / `.lister()`), started and
 // synced together.
-import type { KubeList, KubeObject, ListOptions } from '../apimachinery/meta.js';
+import type { KubeObject, ListOptions } from '../apimachinery/meta.js';
 import type { GroupVersionResource } from '../apimachinery/schema.js';
 import type { Clientset } from '../kubernetes/index.js';
-import type { ResourceClient } from '../kubernetes/runtime.js';
+import type { ListWatchClient, ResourceWatcher } from '../kubernetes/runtime.js';
 import { Lister } from '../listers/lister.js';
 import { listWatchFromResource } from '../tools/cache/listwatch.js';
 import { SharedIndexInformer } from '../tools/cache/shared-informer.js';
@@ -26,8 +26,8 @@ export interface SharedInformerFactoryOptions {
 
 /** A dynamic or metadata client: resources by GroupVersionResource. */
 export interface ResourceSource {
-  resource(gvr: GroupVersionResource): ResourceClient<KubeObject, KubeList<KubeObject>> & {
-    namespace(ns: string): ResourceClient<KubeObject, KubeList<KubeObject>>;
+  resource(gvr: GroupVersionResource): ListWatchClient<KubeObject> & {
+    namespace(ns: string): ListWatchClient<KubeObject>;
   };
 }
 
@@ -38,19 +38,13 @@ export interface InformerAccess<T extends KubeObject> {
 }
 
 type ObjectOf<C> =
-  C extends ResourceClient<infer T, infer _L>
-    ? T
-    : C extends (ns?: string) => ResourceClient<infer T, infer _L>
-      ? T
-      : never;
+  C extends ResourceWatcher<infer T> ? T : C extends (ns?: string) => ResourceWatcher<infer T> ? T : never;
 
-/** The informers of one group version client: one property per resource. */
+/** The informers of one group version client: one property per resource that serves list and watch. */
 export type GroupVersionInformers<C> = {
   [K in keyof C as K extends 'restClient'
     ? never
-    : C[K] extends
-          | ResourceClient<KubeObject, KubeList<KubeObject>>
-          | ((ns?: string) => ResourceClient<KubeObject, KubeList<KubeObject>>)
+    : C[K] extends ListWatchClient<KubeObject> | ((ns?: string) => ListWatchClient<KubeObject>)
       ? K
       : never]: InformerAccess<ObjectOf<C[K]> & KubeObject>;
 };
@@ -148,7 +142,7 @@ export class SharedInformerFactory {
             typeof member === 'function'
               ? (member as (ns: string) => unknown).call(gvClient, this.options.namespace ?? '')
               : member
-          ) as ResourceClient<KubeObject>;
+          ) as ListWatchClient<KubeObject>;
           if (!client || typeof client !== 'object' || !('descriptor' in client)) return undefined;
           return this.access(client);
         },
@@ -156,8 +150,19 @@ export class SharedInformerFactory {
     );
   }
 
-  /** Typed access for any ResourceClient (e.g. a generated CRD client). */
-  access<T extends KubeObject>(client: ResourceClient<T, KubeList<T>>): InformerAccess<T> {
+  /**
+   * The namespace every informer of this factory watches ('' for all): what generated CRD
+   * informers pass to their clients.
+   *
+   * @example
+   * SharedInformerFactory.create(cs, { namespace: 'team-a' }).namespace; // 'team-a'
+   */
+  get namespace(): string {
+    return this.options.namespace ?? '';
+  }
+
+  /** Typed access for any client that serves list and watch (e.g. a generated CRD client). */
+  access<T extends KubeObject>(client: ListWatchClient<T>): InformerAccess<T> {
     return {
       informer: () => this.informerFor(client),
       lister: () => new Lister<T>(this.informerFor(client).getIndexer(), client.descriptor.resource),
@@ -165,7 +170,7 @@ export class SharedInformerFactory {
   }
 
   /** The shared informer of a resource (created on first use). */
-  informerFor<T extends KubeObject>(client: ResourceClient<T, KubeList<T>>): SharedIndexInformer<T> {
+  informerFor<T extends KubeObject>(client: ListWatchClient<T>): SharedIndexInformer<T> {
     const d = client.descriptor;
     const key = `${d.group}/${d.version}/${d.resource}`;
     let inf = this.informers.get(key) as SharedIndexInformer<T> | undefined;

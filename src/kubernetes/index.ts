@@ -6,7 +6,23 @@ import { kinds } from '../generated/kinds.js';
 
 export * from '../generated/index.js';
 export {
+  type Applier,
   type ApplyConfiguration,
+  type CollectionDeleter,
+  type Creator,
+  type Deleter,
+  type Getter,
+  type ResourceLister,
+  type ListWatchClient,
+  type Patcher,
+  type ResourceHandle,
+  type Scaler,
+  type StandardClient,
+  type StatusApplier,
+  type StatusUpdater,
+  type TypedPatcher,
+  type Updater,
+  type ResourceWatcher,
   type DeepPartial,
   type ExecTextResult,
   type JsonPatchOperation,

@@ -1,8 +1,30 @@
-// What generated clients import: the generic ResourceClient and apply configurations (kept apart
+// What generated clients import: the generic ResourceClient, its capability types and apply configurations (kept apart
 // from kubernetes/index.ts, which also re-exports the generated code, to avoid import cycles).
 export type { ApplyConfiguration, DeepPartial } from './apply-configuration.js';
 export { type ResourceDescriptor, ResourceClient, type WithSignal } from './resource-client.js';
-export { type JsonPatchOperation, type MergePatch, TypedResourceClient } from './typed-resource-client.js';
+export {
+  type JsonPatchOperation,
+  type MergePatch,
+  TypedResourceClient,
+  type TypedPatcher,
+} from './typed-resource-client.js';
+export type {
+  Applier,
+  CollectionDeleter,
+  Creator,
+  Deleter,
+  Getter,
+  ResourceLister,
+  ListWatchClient,
+  Patcher,
+  ResourceHandle,
+  Scaler,
+  StandardClient,
+  StatusApplier,
+  StatusUpdater,
+  Updater,
+  ResourceWatcher,
+} from './capabilities.js';
 export { type PodLogOptions, PodLogStream } from './pod-logs.js';
 export {
   type PodAttachOptions,

@@ -36,6 +36,41 @@ export type JsonPatchOperation =
 type Serialized = string | Uint8Array;
 
 /**
+ * The `patch` verb with typed bodies (the capability of a {@link TypedResourceClient}; custom
+ * resources refuse strategic merge patches, so that type is not offered).
+ *
+ * @example
+ * const widgets: TypedPatcher<Widget> = cs.exampleComV1.widgets('default');
+ * await widgets.patch('w1', PatchType.Merge, { spec: { size: 3 } });
+ */
+export interface TypedPatcher<T extends KubeObject> {
+  /** PATCH with a JSON merge patch: a deep-partial of the object, `null` removes a field. */
+  patch(
+    name: string,
+    patchType: typeof PatchType.Merge,
+    data: MergePatch<T> | Serialized,
+    options?: WithSignal<PatchOptions>,
+    ...subresources: string[]
+  ): Promise<T>;
+  /** PATCH with a JSON patch: a list of operations. */
+  patch(
+    name: string,
+    patchType: typeof PatchType.JSON,
+    data: JsonPatchOperation[] | Serialized,
+    options?: WithSignal<PatchOptions>,
+    ...subresources: string[]
+  ): Promise<T>;
+  /** PATCH with an apply patch (server-side apply; `fieldManager` is required). */
+  patch(
+    name: string,
+    patchType: typeof PatchType.Apply,
+    data: ApplyConfiguration<T> | Serialized,
+    options?: WithSignal<PatchOptions>,
+    ...subresources: string[]
+  ): Promise<T>;
+}
+
+/**
  * A {@link ResourceClient} with typed patches. `patch(name, PatchType.Merge, body)` takes a
  * {@link MergePatch} of the object, `PatchType.JSON` a list of {@link JsonPatchOperation}s and
  * `PatchType.Apply` an {@link ApplyConfiguration}; serialized bodies (string, bytes) are passed on as

@@ -2,9 +2,11 @@
 // rest.Config), as a plain object. Build one by hand, from a kubeconfig (kube-client/clientcmd) or
 // in a pod (inClusterConfig).
 import type { GroupVersion } from '../apimachinery/schema.js';
+import type { Logger } from '../util/log/logger.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import type { ExecConfig } from './exec-credentials.js';
 import type { Middleware } from './http.js';
+import type { RestMetrics } from './metrics.js';
 import { protectSecrets } from './redact.js';
 import type { URLBackoffManager } from './url-backoff.js';
 import type { WarningHandler } from './warnings.js';
@@ -95,14 +97,21 @@ export interface Config {
    * fast links it makes large lists slower, which is why Kubernetes' own control plane turns it off.
    */
   disableCompression?: boolean;
-  /** Proxy URL; default `'env'` honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY; `false` disables. */
+  /** Proxy URL (http, https or socks5); default `'env'` honours HTTPS_PROXY/HTTP_PROXY/NO_PROXY (proxyFor); `false` disables. */
   proxy?: string | 'env' | false;
   /** Wrappers around each HTTP round trip (client-go's WrapTransport). */
   middleware?: Middleware[];
   /** Per-host backoff after server errors (client-go's BackoffManager); off by default. */
   urlBackoff?: URLBackoffManager;
-  /** Receives the client's own notices (client-side throttling over 1 s); default stderr. */
-  logger?: (line: string) => void;
+  /**
+   * This client's logger (default: the global one, see kube-client/util/log): its notices
+   * (client-side throttling over 1 s, credentials withheld from plain http) and, by its verbosity,
+   * one line per request (6), headers (7), bodies (8, 9), credentials redacted. A line function
+   * (the older form) receives every message as one line.
+   */
+  logger?: Logger | ((line: string) => void);
+  /** This client's metrics hooks (default: the global ones, see `setRestMetrics`). */
+  metrics?: RestMetrics;
   /** Retries after 429/5xx with Retry-After and after connection resets of GETs (default 10). */
   maxRetries?: number;
 }

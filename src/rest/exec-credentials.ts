@@ -1,11 +1,34 @@
 // client.authentication.k8s.io exec credential plugins (v1 and v1beta1): run the configured
 // command, read an ExecCredential from its stdout, cache it until it expires, refresh after a 401.
 // The cache key is the whole exec config plus the cluster, so users and clusters never share.
-// A run is bounded: time (killed after timeoutMs), stdout size (1 MiB); stderr is forwarded as it
-// comes, and a run nobody waits for any more (all aborted) is killed.
+// A run is bounded: time (killed after timeoutMs), stdout size (1 MiB); stderr is forwarded line by
+// line to the global logger, and a run nobody waits for any more (all aborted) is killed.
 import { spawn } from 'node:child_process';
+import { globalLogger } from '../util/log/global.js';
 import { ConfigError } from './errors.js';
 import { protectSecrets } from './redact.js';
+
+/** Longest stderr line of a plugin kept whole; a longer one is passed on in pieces of this size. */
+const MAX_STDERR_LINE_CHARS = 16 * 1024;
+
+/** Cuts a byte stream into lines (without their newline) for the logger. */
+class LineSplitter {
+  private partial = '';
+  constructor(private readonly emit: (line: string) => void) {}
+  push(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const l of lines) this.emit(l.replace(/\r$/, ''));
+    while (this.partial.length > MAX_STDERR_LINE_CHARS) {
+      this.emit(this.partial.slice(0, MAX_STDERR_LINE_CHARS));
+      this.partial = this.partial.slice(MAX_STDERR_LINE_CHARS);
+    }
+  }
+  end(): void {
+    if (this.partial) this.emit(this.partial);
+    this.partial = '';
+  }
+}
 
 /** The exec section of a kubeconfig user. */
 export interface ExecConfig {
@@ -106,8 +129,9 @@ function runPlugin(exec: ExecConfig, cluster: ExecClusterInfo): PluginRun {
         : EXEC_PLUGIN_TIMEOUT_MS;
   let kill: (why: string) => void = () => {};
   const result = new Promise<ExecCredentialStatus>((resolve, reject) => {
-    // stderr is the plugin's way to talk to the user: forwarded as it comes (never buffered, so a
-    // chatty plugin cannot fill the pipe and block), as client-go hands it os.Stderr.
+    // stderr is the plugin's way to talk to the user: forwarded line by line to the global logger
+    // (stderr by default) as it comes (read at once, so a chatty plugin cannot fill the pipe and
+    // block), as client-go hands it os.Stderr. Interactive plugins own the terminal's stderr.
     const child = spawn(exec.command, exec.args ?? [], {
       env,
       stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
@@ -131,9 +155,9 @@ function runPlugin(exec: ExecConfig, cluster: ExecClusterInfo): PluginRun {
       settle(new ConfigError(`${name} was killed: ${why}`));
     };
     const timer = setTimeout(() => kill(`it ran longer than ${timeoutMs} ms`), timeoutMs);
-    child.stderr?.on('data', (d: Buffer) => {
-      process.stderr.write(d);
-    });
+    const stderrLines = new LineSplitter((line) => globalLogger.warn(line, { plugin: exec.command }));
+    child.stderr?.on('data', (d: Buffer) => stderrLines.push(d));
+    child.stderr?.on('end', () => stderrLines.end());
     child.stdout?.on('data', (d: Buffer) => {
       size += d.length;
       if (size > MAX_EXEC_PLUGIN_OUTPUT_BYTES) {

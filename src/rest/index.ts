@@ -32,6 +32,18 @@ export {
 } from './exec-credentials.js';
 export { chainMiddleware, type HttpRequest, type HttpResponse, type Middleware, type RoundTrip } from './http.js';
 export { MAX_ERROR_BODY_BYTES, protectSecrets, REDACTED, redacted, scrubCredentials } from './redact.js';
+export { redactBody, redactHeaders } from './log-redact.js';
+export {
+  combineRestMetrics,
+  globalRestMetrics,
+  type PromClientRestLike,
+  promClientRestMetrics,
+  type RequestLatencyEvent,
+  type RequestResultEvent,
+  type RestMetrics,
+  setRestMetrics,
+} from './metrics.js';
+export { instrumentRoundTrip, LOGGED_BODY_CHARS_V8, MAX_LOGGED_BODY_BYTES } from './request-log.js';
 export { MAX_STATUS_CAUSES, MAX_STATUS_MESSAGE_CHARS, Request, type RequestBody } from './request.js';
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
 export { ListDecoder, type ListDecoderHooks } from './list-decoder.js';

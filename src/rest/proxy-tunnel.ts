@@ -1,6 +1,8 @@
-// Proxies for connections the HTTP pool does not carry (WebSocket upgrades): which proxy a config
-// picks for a URL (its own, or HTTPS_PROXY / HTTP_PROXY / NO_PROXY as undici's EnvHttpProxyAgent
-// reads them), and an HTTP CONNECT tunnel through it.
+// The one place that decides which proxy a request goes through (proxyFor: the config's own, or
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY), used by the HTTP pools (transport.ts hands the URL to
+// undici's ProxyAgent) and by WebSocket upgrades, which need a raw tunnel: an HTTP CONNECT through
+// an HTTP(S) proxy, or undici's SOCKS5 client for socks5:// proxies (as the HTTP path uses it).
+/// <reference path="./undici-modules.d.ts" />
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
@@ -57,14 +59,55 @@ function safeProxy(proxy: URL): string {
   return `${proxy.protocol}//${proxy.host}`;
 }
 
+/** undici's SOCKS5 agent: its createSocks5Connection opens one tunnel (the agent's pools stay unused). */
+interface Socks5Agent {
+  createSocks5Connection(host: string, port: number): Promise<Socket>;
+  close(): Promise<void>;
+}
+
+/** A tunnel through a SOCKS5 proxy (credentials from the proxy URL), by undici's SOCKS5 client. */
+async function socksTunnel(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Socket> {
+  const failed = (why: string, cause?: unknown) =>
+    new TransportError(`the SOCKS5 proxy ${safeProxy(proxy)} could not connect: ${why}`, safeProxy(proxy), {
+      cause,
+    });
+  if (signal?.aborted) throw failed('aborted');
+  const { default: Socks5ProxyAgent } = (await import('undici/lib/dispatcher/socks5-proxy-agent.js')) as {
+    default: new (url: string) => Socks5Agent;
+  };
+  const agent = new Socks5ProxyAgent(proxy.href);
+  let onAbort: (() => void) | undefined;
+  try {
+    const socket = agent.createSocks5Connection(host, port);
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(failed('aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    socket.then(
+      (s) => signal?.aborted && s.destroy(),
+      () => undefined,
+    );
+    return await Promise.race([socket, aborted]);
+  } catch (err) {
+    if (err instanceof TransportError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw failed(e.code ?? e.message, err);
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    void agent.close().catch(() => undefined);
+  }
+}
+
 /**
- * Opens a tunnel to `host:port` through an HTTP(S) proxy with CONNECT (basic credentials from the
- * proxy URL go in Proxy-Authorization) and resolves with the raw socket.
+ * Opens a tunnel to `host:port` through a proxy and resolves with the raw socket: CONNECT through
+ * an HTTP(S) proxy (basic credentials from the proxy URL go in Proxy-Authorization), or a SOCKS5
+ * CONNECT through a `socks5://` proxy.
  *
  * @example
  * const socket = await connectTunnel(new URL('http://proxy:3128'), '10.0.0.1', 6443);
  */
 export function connectTunnel(proxy: URL, host: string, port: number, signal?: AbortSignal): Promise<Socket> {
+  if (proxy.protocol === 'socks5:' || proxy.protocol === 'socks:') return socksTunnel(proxy, host, port, signal);
   const headers: Record<string, string> = { host: `${host}:${port}` };
   if (proxy.username) {
     const user = decodeURIComponent(proxy.username);

@@ -11,6 +11,7 @@ import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import { invalidPathSegment, RequestAbortedError, RequestConstructionError, TransportError } from './errors.js';
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
 import { ListDecoder, type ListDecoderHooks } from './list-decoder.js';
+import { observe, type RestMetrics } from './metrics.js';
 import { Result } from './result.js';
 import type { URLBackoffManager } from './url-backoff.js';
 import { MAX_ERROR_BODY_BYTES } from './redact.js';
@@ -35,6 +36,8 @@ export interface RequestContext {
   urlBackoff: URLBackoffManager;
   /** Receives client-side throttling notices (waits over 1 s), like client-go's klog lines. */
   log: (line: string) => void;
+  /** The client's metrics hooks (undefined: the global ones). */
+  metrics?: RestMetrics;
   /** base path + versioned API path, computed by the first request (requests are hot). */
   pathPrefix?: string;
 }
@@ -307,6 +310,7 @@ export class Request {
         try {
           await this.ctx.rateLimiter.wait(signal);
           const waited = performance.now() - waitStarted;
+          observe(this.ctx.metrics, 'rateLimiterLatency', { verb: this.verb, host: url.host, url, latencyMs: waited });
           if (waited > EXTRA_LONG_THROTTLE_LATENCY_MS) {
             this.ctx.log(
               `Waited for ${(waited / 1000).toFixed(3)}s due to client-side throttling, not priority and fairness, request: ${this.verb}:${url.origin}${url.pathname}`,
@@ -339,7 +343,10 @@ export class Request {
         this.ctx.urlBackoff.updateBackoff(url, 0);
         if (this.verb === 'GET' && isConnectionReset(err) && attempt < this.ctx.maxRetries) {
           await sleep(1000, signal).catch(() => {});
-          if (!signal?.aborted) continue;
+          if (!signal?.aborted) {
+            observe(this.ctx.metrics, 'requestRetry', { code: '<error>', verb: this.verb, host: url.host });
+            continue;
+          }
         }
         throw err;
       }
@@ -353,6 +360,7 @@ export class Request {
             cause: err,
           });
         }
+        observe(this.ctx.metrics, 'requestRetry', { code: String(res.status), verb: this.verb, host: url.host });
         continue;
       }
       // Only the answer handed back reports its warnings (client-go never looks at retried ones).

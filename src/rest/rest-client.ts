@@ -5,11 +5,13 @@ import {
   newTokenBucketRateLimiter,
   type RateLimiter,
 } from '../util/flowcontrol/rate-limiter.js';
+import { toLogger } from '../util/log/global.js';
 import { type Config, DEFAULT_BURST, DEFAULT_MAX_RETRIES, DEFAULT_QPS } from './config.js';
 import { ConfigError } from './errors.js';
 import { protectSecrets, redacted } from './redact.js';
 import type { RoundTrip } from './http.js';
 import { Request, type RequestContext, versionedApiPath } from './request.js';
+import { instrumentRoundTrip } from './request-log.js';
 import { roundTripFor } from './transport.js';
 import { noURLBackoff } from './url-backoff.js';
 import { defaultWarningHandler } from './warnings.js';
@@ -42,11 +44,13 @@ export class RESTClient {
       throw new ConfigError('groupVersion is required when building a versioned REST client');
     }
     this.rateLimiter = options.rateLimiter ?? rateLimiterFor(config);
+    const logger = toLogger(config.logger);
+    const secrets = [config.bearerToken, config.password].filter((s): s is string => Boolean(s));
     this.ctx = {
       baseUrl: base,
       versionedApiPath: options.versioned ? versionedApiPath(config.apiPath, config.groupVersion) : '',
       group: config.groupVersion?.group ?? '',
-      roundTrip: options.roundTrip ?? roundTripFor(config),
+      roundTrip: instrumentRoundTrip(options.roundTrip ?? roundTripFor(config), logger, config.metrics, secrets),
       rateLimiter: this.rateLimiter,
       warningHandler: config.warningHandler ?? defaultWarningHandler(),
       maxRetries: config.maxRetries ?? DEFAULT_MAX_RETRIES,
@@ -54,7 +58,8 @@ export class RESTClient {
       contentType: config.contentType ?? 'application/json',
       accept: config.acceptContentTypes ?? 'application/json',
       urlBackoff: config.urlBackoff ?? noURLBackoff,
-      log: config.logger ?? ((line) => process.stderr.write(`${line}\n`)),
+      log: (line) => logger.info(line),
+      metrics: config.metrics,
     };
   }
 

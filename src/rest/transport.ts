@@ -8,11 +8,14 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from './undici.js';
+import { Agent, ProxyAgent, request } from './undici.js';
 import { ConfigError, RequestAbortedError, TransportError } from './errors.js';
 import { execCredentials, type ExecCredentialStatus } from './exec-credentials.js';
 import { chainMiddleware, type HttpRequest, type HttpResponse, type RoundTrip } from './http.js';
+import { proxyFor } from './proxy-tunnel.js';
 import { MAX_ERROR_BODY_BYTES, protectSecrets, scrubCredentials } from './redact.js';
+import { toLogger } from '../util/log/global.js';
+import type { Logger } from '../util/log/logger.js';
 
 /** TLS options of a connection (PEM strings), as node:tls takes them. */
 export interface ConnectionTls {
@@ -60,16 +63,20 @@ function tlsOptions(tls: TLSClientConfig | undefined, exec?: ExecCredentialStatu
   };
 }
 
-function proxyEnvSet(): boolean {
-  const e = process.env;
-  return Boolean(e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy);
+/**
+ * The proxy a config's requests go through, as a URL string (or undefined): decided by
+ * proxy-tunnel's proxyFor for the config's host, the same decision WebSocket upgrades use.
+ */
+function proxyOf(config: Config): string | undefined {
+  if (!config.host) return undefined;
+  return proxyFor(config, new URL(config.host.includes('://') ? config.host : `https://${config.host}`))?.href;
 }
 
 /** The pool key of these TLS/proxy settings. */
-function poolKey(tls: ConnectionTls, proxy: Config['proxy']): string {
-  const useEnv = (proxy === undefined || proxy === 'env') && proxyEnvSet();
-  const settings = JSON.stringify([tls, useEnv ? 'env' : proxy === 'env' ? undefined : proxy]);
-  return createHash('sha256').update(settings).digest('hex');
+function poolKey(tls: ConnectionTls, proxy: string | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tls, proxy]))
+    .digest('hex');
 }
 
 /**
@@ -77,15 +84,13 @@ function poolKey(tls: ConnectionTls, proxy: Config['proxy']): string {
  * is paired with a {@link releasePool}: the last release closes the pool, so pools of settings no
  * longer used (an exec plugin's rotated client certificates, clients gone) do not pile up.
  */
-function acquirePool(key: string, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
+function acquirePool(key: string, tls: ConnectionTls, proxy: string | undefined): Dispatcher {
   let pool = dispatchers.get(key);
   if (!pool) {
     const connect = { ...tls, keepAlive: true };
-    let d: Dispatcher;
-    if (typeof proxy === 'string' && proxy !== 'env') d = new ProxyAgent({ uri: proxy, requestTls: connect });
-    else if ((proxy === undefined || proxy === 'env') && proxyEnvSet())
-      d = new EnvHttpProxyAgent({ connect, requestTls: connect } as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
-    else d = new Agent({ connect, keepAliveTimeout: 30_000 });
+    const d: Dispatcher = proxy
+      ? new ProxyAgent({ uri: proxy, requestTls: connect })
+      : new Agent({ connect, keepAliveTimeout: 30_000 });
     pool = { dispatcher: d, refs: 0 };
     dispatchers.set(key, pool);
   }
@@ -114,7 +119,7 @@ const poolFinalizer = new FinalizationRegistry<PoolHold>((hold) => {
 });
 
 /** The pool for `tls` held by `hold`, switching (and releasing the old one) when the settings changed. */
-function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: Config['proxy']): Dispatcher {
+function holdPool(hold: PoolHold, tls: ConnectionTls, proxy: string | undefined): Dispatcher {
   const key = poolKey(tls, proxy);
   if (hold.key === key && hold.dispatcher && dispatchers.get(key)?.dispatcher === hold.dispatcher) {
     return hold.dispatcher;
@@ -264,20 +269,31 @@ function authorizationSecrets(value: string): string[] {
   return out.filter((s) => s.length > 0);
 }
 
-const writeStderr = (line: string) => {
-  process.stderr.write(`${line}\n`);
-};
+/** The credential strings each answered request carried, for the request log to scrub from bodies. */
+const credentialsSent = new WeakMap<HttpResponse, readonly string[]>();
+
+/**
+ * The credentials (token, basic-auth password) the transport sent with the request `res`
+ * answers, so that a log of its body can scrub an echo of them; empty for other responses.
+ *
+ * @example
+ * const secrets = sentCredentials(res);
+ */
+export function sentCredentials(res: HttpResponse): readonly string[] {
+  return credentialsSent.get(res) ?? [];
+}
+
 /** Origins already warned about, per logger: the plain-HTTP warning is given once. */
-const warnedPlainHttp = new WeakMap<(line: string) => void, Set<string>>();
+const warnedPlainHttp = new WeakMap<Logger, Set<string>>();
 
 /** Says once per logger and origin that credentials are withheld from a plain-HTTP server. */
 function warnPlainHttp(config: Config, origin: string): void {
-  const log = config.logger ?? writeStderr;
+  const log = toLogger(config.logger);
   const seen = warnedPlainHttp.get(log) ?? new Set<string>();
   warnedPlainHttp.set(log, seen);
   if (seen.has(origin)) return;
   seen.add(origin);
-  log(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
+  log.warn(`kube-client: not sending the configured credentials to ${origin}: it is plain http, not https`);
 }
 
 /**
@@ -363,7 +379,8 @@ export function roundTripFor(config: Config): RoundTrip {
   // Without an exec plugin the TLS settings never change: pick the pool once, not per request.
   // With an exec plugin, the pool follows the plugin's current client certificate.
   const hold: PoolHold = {};
-  if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), config.proxy);
+  const proxy = proxyOf(config);
+  if (!config.execProvider) holdPool(hold, tlsOptions(config.tls), proxy);
   const fixedDispatcher = hold.dispatcher;
   const send = async (req: HttpRequest, refreshExec: boolean): Promise<HttpResponse> => {
     const headers: Record<string, string | string[]> = {
@@ -383,7 +400,7 @@ export function roundTripFor(config: Config): RoundTrip {
         headers,
         body: req.body,
         signal: req.signal,
-        dispatcher: fixedDispatcher ?? holdPool(hold, tls, config.proxy),
+        dispatcher: fixedDispatcher ?? holdPool(hold, tls, proxy),
         headersTimeout: 0,
         bodyTimeout: 0,
       });
@@ -401,7 +418,9 @@ export function roundTripFor(config: Config): RoundTrip {
         if (!res.body.readableEnded) res.body.destroy(); // unread rest of an oversized body
         return { status: res.statusCode, headers: res.headers, body: bounded };
       }
-      return { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
+      const ok: HttpResponse = { status: res.statusCode, headers: res.headers, body, dump: () => res.body.dump() };
+      if (sent.length > 0) credentialsSent.set(ok, sent);
+      return ok;
     } catch (err) {
       const safeUrl = `${req.url.origin}${req.url.pathname}`;
       if (req.signal?.aborted) {

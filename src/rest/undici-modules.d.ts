@@ -1,4 +1,4 @@
-// Type stubs for the undici modules that src/rest/undici.ts loads directly (undici types only its index).
+// Type stubs for the undici modules that src/rest/undici.ts loads (undici types only its index; the tests import them).
 declare module 'undici/lib/dispatcher/agent.js' {
   const Agent: unknown;
   export default Agent;
@@ -22,4 +22,8 @@ declare module 'undici/lib/api/api-connect.js' {
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   const Dispatcher: unknown;
   export default Dispatcher;
+}
+declare module 'undici/lib/dispatcher/socks5-proxy-agent.js' {
+  const Socks5ProxyAgent: unknown;
+  export default Socks5ProxyAgent;
 }

@@ -6,26 +6,66 @@
 // proxy agents tunnel with `client.connect(...)`, so that one method is installed here as well
 // (test/unit/rest/proxy.test.ts checks it in a process that never loads undici's index).
 /// <reference path="./undici-modules.d.ts" />
+// These modules are loaded on first use (the first client pool or request), not when kube-client is
+// imported: a program that never sends a request does not pay for them.
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import AgentModule from 'undici/lib/dispatcher/agent.js';
-import EnvHttpProxyAgentModule from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-import ProxyAgentModule from 'undici/lib/dispatcher/proxy-agent.js';
-import connectModule from 'undici/lib/api/api-connect.js';
-import requestModule from 'undici/lib/api/api-request.js';
-import DispatcherModule from 'undici/lib/dispatcher/dispatcher.js';
+import { nodeRequire } from '../util/node-require.js';
 
-// What undici's index does with `Object.assign(Dispatcher.prototype, api)`, for `connect` only (the
-// same function, so loading the index too changes nothing).
-const dispatcherPrototype = (DispatcherModule as { prototype: Record<string, unknown> }).prototype;
-if (typeof dispatcherPrototype.connect !== 'function') dispatcherPrototype.connect = connectModule;
+interface UndiciParts {
+  Agent: typeof Undici.Agent;
+  ProxyAgent: typeof Undici.ProxyAgent;
+  EnvHttpProxyAgent: typeof Undici.EnvHttpProxyAgent;
+  request: (this: Dispatcher, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+}
+let parts: UndiciParts | undefined;
+
+function undici(): UndiciParts {
+  if (parts) return parts;
+  // Literal require calls (see util/node-require.ts): bundlers see and bundle these modules.
+  // What undici's index does with `Object.assign(Dispatcher.prototype, api)`, for `connect` only
+  // (the same function, so loading the index too changes nothing).
+  const dispatcherPrototype = (
+    (typeof require === 'function'
+      ? require('undici/lib/dispatcher/dispatcher.js')
+      : nodeRequire('undici/lib/dispatcher/dispatcher.js')) as { prototype: Record<string, unknown> }
+  ).prototype;
+  if (typeof dispatcherPrototype.connect !== 'function')
+    dispatcherPrototype.connect =
+      typeof require === 'function'
+        ? require('undici/lib/api/api-connect.js')
+        : nodeRequire('undici/lib/api/api-connect.js');
+  parts = {
+    Agent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/agent.js')
+      : nodeRequire('undici/lib/dispatcher/agent.js')) as typeof Undici.Agent,
+    ProxyAgent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/proxy-agent.js')
+      : nodeRequire('undici/lib/dispatcher/proxy-agent.js')) as typeof Undici.ProxyAgent,
+    EnvHttpProxyAgent: (typeof require === 'function'
+      ? require('undici/lib/dispatcher/env-http-proxy-agent.js')
+      : nodeRequire('undici/lib/dispatcher/env-http-proxy-agent.js')) as typeof Undici.EnvHttpProxyAgent,
+    request: (typeof require === 'function'
+      ? require('undici/lib/api/api-request.js')
+      : nodeRequire('undici/lib/api/api-request.js')) as UndiciParts['request'],
+  };
+  return parts;
+}
+
+/** A stand-in for one of undici's classes that loads undici when first constructed (`new Agent(...)`). */
+function lazyClass<C extends abstract new (...args: never[]) => object>(pick: (u: UndiciParts) => C): C {
+  return new Proxy(function LazyUndiciClass() {}, {
+    construct: (_target, args) => new (pick(undici()) as unknown as new (...a: unknown[]) => object)(...args),
+    get: (_target, prop) => Reflect.get(pick(undici()), prop),
+  }) as unknown as C;
+}
 
 /** undici's Agent (a connection pool per origin). */
-export const Agent = AgentModule as unknown as typeof Undici.Agent;
+export const Agent = lazyClass((u) => u.Agent);
 /** undici's ProxyAgent. */
-export const ProxyAgent = ProxyAgentModule as unknown as typeof Undici.ProxyAgent;
+export const ProxyAgent = lazyClass((u) => u.ProxyAgent);
 /** undici's EnvHttpProxyAgent (HTTPS_PROXY / HTTP_PROXY / NO_PROXY). */
-export const EnvHttpProxyAgent = EnvHttpProxyAgentModule as unknown as typeof Undici.EnvHttpProxyAgent;
+export const EnvHttpProxyAgent = lazyClass((u) => u.EnvHttpProxyAgent);
 
 type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { dispatcher: Dispatcher };
 
@@ -38,9 +78,5 @@ type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path'> & { dis
 export function request(url: URL, options: RequestOptions): Promise<Dispatcher.ResponseData> {
   const { dispatcher, ...rest } = options;
   const path = url.search ? `${url.pathname}${url.search}` : url.pathname;
-  const send = requestModule as unknown as (
-    this: Dispatcher,
-    opts: Dispatcher.RequestOptions,
-  ) => Promise<Dispatcher.ResponseData>;
-  return send.call(dispatcher, { ...rest, origin: url.origin, path });
+  return undici().request.call(dispatcher, { ...rest, origin: url.origin, path });
 }

@@ -1,5 +1,7 @@
 // Server warnings (the `Warning: 299 - "text"` response header, RFC 7234 section 5.5) and their
-// handlers: by default each distinct warning is printed once to stderr, as client-go's default.
+// handlers: by default each distinct warning is printed once (on the global logger, stderr by
+// default), as client-go's default.
+import { globalLogger } from '../util/log/global.js';
 
 /** Receives one warning text. */
 export interface WarningHandler {
@@ -35,7 +37,7 @@ export function parseWarningHeaders(values: string[]): Array<{ code: number; age
  * const config = { host, warningHandler: newDeduplicatingWarningHandler((l) => logger.warn(l)) };
  */
 export function newDeduplicatingWarningHandler(
-  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+  write: (line: string) => void = (l) => globalLogger.warn(l),
 ): WarningHandler {
   const seen = new Set<string>();
   return {
@@ -52,7 +54,7 @@ export const noWarnings: WarningHandler = { handleWarningHeader() {} };
 
 let defaultHandler: WarningHandler | undefined;
 
-/** The process-wide default handler (deduplicating, to stderr). */
+/** The process-wide default handler (deduplicating, to the global logger). */
 export function defaultWarningHandler(): WarningHandler {
   defaultHandler ??= newDeduplicatingWarningHandler();
   return defaultHandler;

@@ -4,11 +4,11 @@
 // conflict is retried with backoff until it clears, and shutdown drains.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKubeConfig } from '../../src/clientcmd/index.js';
-import { DynamicClient, type Unstructured } from '../../src/dynamic/index.js';
+import { Clientset } from '../../src/kubernetes/index.js';
 import type { Config } from '../../src/rest/index.js';
-import { FooController } from '../../examples/sample-controller/controller.js';
+import { type Foo, FooController } from '../../examples/sample-controller/controller.js';
+import { Clientset as FooClientset } from '../../examples/sample-controller/generated/index.js';
 import { installFooCrd } from '../../examples/sample-controller/install.js';
-import { DEPLOYMENT_GVR, type Deployment, FOO_GVR, type Foo } from '../../examples/sample-controller/types.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
 
 const until = async <T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
@@ -24,7 +24,6 @@ const until = async <T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<
 describe('sample controller', () => {
   let ns: string;
   let config: Config;
-  let dyn: DynamicClient;
   const events: string[] = [];
   let controller: FooController;
   const ac = new AbortController();
@@ -33,7 +32,6 @@ describe('sample controller', () => {
   beforeAll(async () => {
     ns = await createTestNamespace('sample');
     config = { ...loadKubeConfig({ path: controlPlane.kubeconfigPath }).config, qps: -1 };
-    dyn = DynamicClient.forConfig(config);
     await installFooCrd(config, 'examples/sample-controller/crd.yaml');
     controller = new FooController(config, {
       namespace: ns,
@@ -53,9 +51,9 @@ describe('sample controller', () => {
     await running;
   });
 
-  const foos = () => dyn.resource(FOO_GVR).namespace(ns);
-  const deployments = () => dyn.resource(DEPLOYMENT_GVR).namespace(ns);
-  const foo = (name: string, deploymentName: string, replicas: number): Unstructured => ({
+  const foos = () => FooClientset.forConfig(config).samplecontrollerV1alpha1.foos(ns);
+  const deployments = () => Clientset.forConfig(config).appsV1.deployments(ns);
+  const foo = (name: string, deploymentName: string, replicas: number): Foo => ({
     apiVersion: 'samplecontroller.k8s.io/v1alpha1',
     kind: 'Foo',
     metadata: { name },
@@ -63,27 +61,22 @@ describe('sample controller', () => {
   });
 
   it('creates an owned Deployment with the Foo replicas, mirrors availability, and reconciles changes', async () => {
-    const created = (await foos().create(foo('foo-a', 'dep-a', 2))) as Foo;
-    const dep = await until(async () => (await deployments().get('dep-a')) as Deployment);
+    const created = await foos().create(foo('foo-a', 'dep-a', 2));
+    const dep = await until(async () => await deployments().get('dep-a'));
     expect(dep.spec?.replicas).toBe(2);
     expect(dep.metadata?.ownerReferences).toEqual([
       expect.objectContaining({ kind: 'Foo', name: 'foo-a', uid: created.metadata?.uid, controller: true }),
     ]);
 
     // The cluster's deployment controller and the node make 2 replicas available; the Foo status follows.
-    await until(
-      async () => (((await foos().get('foo-a')) as Foo).status?.availableReplicas === 2 ? true : undefined),
-      120_000,
-    );
+    await until(async () => ((await foos().get('foo-a')).status?.availableReplicas === 2 ? true : undefined), 120_000);
 
     await foos().patch('foo-a', 'application/merge-patch+json', { spec: { replicas: 3 } });
-    await until(async () =>
-      (((await deployments().get('dep-a')) as Deployment).spec?.replicas ?? 0) === 3 ? true : undefined,
-    );
+    await until(async () => (((await deployments().get('dep-a')).spec?.replicas ?? 0) === 3 ? true : undefined));
 
     await deployments().delete('dep-a');
     const recreated = await until(async () => {
-      const d = (await deployments().get('dep-a')) as Deployment;
+      const d = await deployments().get('dep-a');
       return d.metadata?.uid !== dep.metadata?.uid ? d : undefined;
     });
     expect(recreated.spec?.replicas).toBe(3);
@@ -106,7 +99,7 @@ describe('sample controller', () => {
     expect(events).toContain('Warning ErrResourceExists foo-b');
     await deployments().delete('taken');
     const owned = await until(async () => {
-      const d = (await deployments().get('taken')) as Deployment;
+      const d = await deployments().get('taken');
       return d.metadata?.ownerReferences?.[0]?.name === 'foo-b' ? d : undefined;
     }, 30_000);
     expect(owned.spec?.replicas).toBe(1);

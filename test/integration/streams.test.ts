@@ -1,7 +1,5 @@
 // exec, attach, port-forward, logs and cp against real pods on the real node (kubelet +
-// containerd, busybox), with kubectl as the reference client on the same pods. attach is tested
-// with the protocol-level server only (see docs/streams.md: the v1.20 kubelet with containerd ends a
-// WebSocket attach at once).
+// containerd, busybox), with kubectl as the reference client on the same pods.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,6 +15,7 @@ import { type Config, RequestAbortedError, StreamInterruptedError } from '../../
 import { copyFromPod, copyToPod } from '../../src/tools/cp/index.js';
 import type { PortForwardError } from '../../src/tools/portforward/index.js';
 import {
+  attach,
   CodeExitError,
   exec,
   pushTerminalSizeQueue,
@@ -41,6 +40,25 @@ function kubectl(args: string[], input?: Buffer): Promise<{ stdout: Buffer; stde
     });
     child.on('close', (code) => resolve({ stdout: Buffer.concat(out), stderr: err, code: code ?? -1 }));
     child.stdin.end(input);
+  });
+}
+
+/** kubectl run for `ms` (attach never ends by itself), then stopped; its stdout as text. */
+function kubectlFor(args: string[], ms: number, input?: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn('kubectl', ['--kubeconfig', controlPlane.kubeconfigPath, ...args], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    if (input) child.stdin.write(input);
+    const timer = setTimeout(() => child.kill(), ms);
+    child.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
   });
 }
 
@@ -111,7 +129,14 @@ describe('streams against a real kubelet', () => {
       .create(
         busybox('counter', 'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.2; done', { stdin: true }) as never,
       );
-    await Promise.all(['shell', 'web', 'counter'].map(running));
+    await cs.coreV1
+      .pods(ns)
+      .create(busybox('echoer', 'while read l; do echo "got $l"; done; sleep 3600', { stdin: true }) as never);
+    await cs.coreV1.pods(ns).create(busybox('tty', 'sh', { stdin: true, tty: true }) as never);
+    const once = busybox('once', 'read l; echo "once $l"', { stdin: true }) as { spec: Record<string, unknown> };
+    once.spec.restartPolicy = 'Never';
+    await cs.coreV1.pods(ns).create(once as never);
+    await Promise.all(['shell', 'web', 'counter', 'echoer', 'tty', 'once'].map(running));
     // httpd writes its file first; wait until it answers.
     for (let i = 0; i < 60; i++) {
       const r = await cs.coreV1.pods(ns).execText('web', {
@@ -225,6 +250,97 @@ describe('streams against a real kubelet', () => {
       terminalSizeQueue: sizes,
     });
     stdin.end();
+    expect(text).toMatch(/40 100\r?\n[\s\S]*50 120/);
+  });
+
+  it('attach without stdin streams the main process output (v5 refused, v4 with stdin asked for), as kubectl attach', async () => {
+    const ac = new AbortController();
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => {
+      text += c.toString();
+      if ((text.match(/line \d+\n/g) ?? []).length >= 3) ac.abort(new Error('enough lines'));
+    });
+    const e = await cs.coreV1
+      .pods(ns)
+      .attach('counter', { stdout: out, signal: AbortSignal.any([ac.signal, AbortSignal.timeout(30_000)]) })
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(RequestAbortedError);
+    expect((e as Error).message).toMatch(/enough lines/);
+    const numbers = [...text.matchAll(/line (\d+)/g)].map((m) => Number(m[1]));
+    expect(numbers.slice(0, 3)).toEqual([numbers[0], numbers[0]! + 1, numbers[0]! + 2]);
+    // kubectl (SPDY) sees the same process go on.
+    const ref = await kubectlFor(['-n', ns, 'attach', 'counter'], 8000);
+    const refNumbers = [...ref.matchAll(/line (\d+)/g)].map((m) => Number(m[1]));
+    expect(refNumbers.length).toBeGreaterThan(0);
+    expect(refNumbers[0]!).toBeGreaterThan(numbers[2]!);
+  });
+
+  it('attach with stdin: input reaches the process and its answer comes back, as kubectl attach -i', async () => {
+    const stdin = new PassThrough();
+    const out = new PassThrough();
+    const ac = new AbortController();
+    let text = '';
+    out.on('data', (c: Buffer) => {
+      text += c.toString();
+      if (text.includes('got two\n')) ac.abort(new Error('answered'));
+      else if (text.includes('got one\n')) stdin.write('two\n');
+    });
+    stdin.write('one\n');
+    const e = await cs.coreV1
+      .pods(ns)
+      .attach('echoer', { stdin, stdout: out, signal: AbortSignal.any([ac.signal, AbortSignal.timeout(30_000)]) })
+      .catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/answered/);
+    expect(text).toBe('got one\ngot two\n');
+    const ref = await kubectlFor(['-n', ns, 'attach', '-i', 'echoer'], 8000, 'three\n');
+    expect(ref).toContain('got three\n');
+  });
+
+  it('attach ends with the container: the exit resolves the session over v4', async () => {
+    const stdin = new PassThrough();
+    const out = sink();
+    const p = attach(config, {
+      namespace: ns,
+      pod: 'once',
+      stdin,
+      stdout: out.stream,
+      signal: AbortSignal.timeout(30_000),
+    });
+    stdin.write('bye\n');
+    const r = await p;
+    expect(r.protocol).toBe(STREAM_PROTOCOL_V4);
+    expect(out.data().toString()).toBe('once bye\n');
+  });
+
+  it('attach with a tty: the resize shows in stty size', async () => {
+    const sizes = pushTerminalSizeQueue({ width: 100, height: 40 });
+    const stdin = new PassThrough();
+    const out = new PassThrough();
+    const ac = new AbortController();
+    let text = '';
+    let resized = false;
+    out.on('data', (c: Buffer) => {
+      text += c.toString();
+      if (!resized && /40 100/.test(text)) {
+        resized = true;
+        sizes.push({ width: 120, height: 50 });
+        setTimeout(() => stdin.write('stty size\n'), 500);
+      }
+      if (/50 120/.test(text)) ac.abort(new Error('resized'));
+    });
+    setTimeout(() => stdin.write('stty size\n'), 500);
+    const e = await cs.coreV1
+      .pods(ns)
+      .attach('tty', {
+        tty: true,
+        stdin,
+        stdout: out,
+        terminalSizeQueue: sizes,
+        signal: AbortSignal.any([ac.signal, AbortSignal.timeout(30_000)]),
+      })
+      .catch((x: unknown) => x);
+    expect((e as Error).message).toMatch(/resized/);
     expect(text).toMatch(/40 100\r?\n[\s\S]*50 120/);
   });
 

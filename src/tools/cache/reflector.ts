@@ -14,6 +14,7 @@ import type { KubeObject, Status } from '../../apimachinery/meta.js';
 import { StreamWatch } from '../../apimachinery/watch/stream-decoder.js';
 import type { Watch, WatchEvent } from '../../apimachinery/watch/types.js';
 import { TransportError } from '../../rest/errors.js';
+import { globalLogger } from '../../util/log/global.js';
 import { type BackoffManager, newExponentialBackoffManager } from '../../util/wait/backoff-manager.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { holdAbortListeners } from '../../util/wait/shared-signal.js';
@@ -38,7 +39,7 @@ export interface ReflectorOptions {
   resyncPeriodMs?: number;
   /** Asked at each resync tick; resync happens only when it returns true (default: always). */
   shouldResync?: () => boolean;
-  /** Called with every list/watch error (default: a line on stderr). */
+  /** Called with every list/watch error (default: an error on the global logger, stderr by default). */
   watchErrorHandler?: (err: unknown) => void;
   /** Page size for paginated lists (default 500). */
   pageSize?: number;
@@ -126,7 +127,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
 
   private handleError(err: unknown): void {
     if (this.options.watchErrorHandler) this.options.watchErrorHandler(err);
-    else process.stderr.write(`${this.name}: ${(err as Error)?.message ?? String(err)}\n`);
+    else globalLogger.error(`${this.name}: ${(err as Error)?.message ?? String(err)}`);
   }
 
   /** The resourceVersion the next list uses (client-go's relistResourceVersion). */

@@ -2,6 +2,7 @@
 // handlers. Deltas are applied to the indexer, then fanned out to each handler's own buffered
 // listener; handlers can be added before or after start and each can ask for its own resync.
 import type { KubeObject } from '../../apimachinery/meta.js';
+import { globalLogger } from '../../util/log/global.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { type Delta, DeltaFIFO, FIFOClosedError, resourceVersionOf } from './delta-fifo.js';
@@ -70,9 +71,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
     this.handleError =
       options.handleError ??
       ((err) =>
-        process.stderr.write(
-          `informer ${options.name ?? ''} handler error: ${String((err as Error)?.stack ?? err)}\n`,
-        ));
+        globalLogger.error(`informer ${options.name ?? ''} handler error: ${String((err as Error)?.stack ?? err)}`));
     this.watchErrorHandler = options.reflector?.watchErrorHandler;
   }
 
@@ -88,7 +87,7 @@ export class SharedIndexInformer<T extends KubeObject = KubeObject> {
       if (!this.started) {
         if (this.resyncCheckPeriodMs === 0 || period < this.resyncCheckPeriodMs) this.resyncCheckPeriodMs = period;
       } else if (this.resyncCheckPeriodMs === 0) {
-        process.stderr.write('informer: resync period ignored: the informer was started without resync\n');
+        globalLogger.warn('informer: resync period ignored: the informer was started without resync');
         period = 0;
       } else if (period < this.resyncCheckPeriodMs) {
         period = this.resyncCheckPeriodMs;

@@ -2,8 +2,8 @@
 // gets in the pod, and unpacking a pod's archive into a local folder with kubectl's path rules
 // (entries must start with the copied path; an entry that would land outside the destination and
 // every symlink are skipped with a warning).
-import { createReadStream, createWriteStream } from 'node:fs';
-import { lstat, mkdir, readdir, readlink } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, readlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -79,6 +79,18 @@ export function packLocal(localPath: string, name: string): Readable {
   return (p as unknown as Readable).pipe(padded);
 }
 
+/** Whether a folder between `root` and `dir` (both resolved; `dir` inside `root`) is a symlink. */
+async function linkOnTheWay(root: string, dir: string): Promise<boolean> {
+  let p = root;
+  for (const part of relative(root, dir).split(sep).filter(Boolean)) {
+    p = join(p, part);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st) return false;
+    if (st.isSymbolicLink()) return true;
+  }
+  return false;
+}
+
 /** What {@link unpackInto} wrote and skipped. */
 export interface UnpackResult {
   /** Files written (local paths). */
@@ -142,8 +154,23 @@ export async function unpackInto(
           stream.resume();
           return skip(name, `a ${header.type ?? 'special'} entry is not copied`);
         }
+        // A link already in the destination (not from this archive: its links are skipped) could
+        // lead a write outside it: neither a linked folder on the way nor a linked file is followed.
+        if (await linkOnTheWay(root, dirname(target))) {
+          stream.resume();
+          return skip(name, 'a folder on its way is a link in the destination');
+        }
         await mkdir(dirname(target), { recursive: true });
-        await pipeline(stream, createWriteStream(target, { mode: (header.mode ?? 0o644) & 0o777 }));
+        const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);
+        let file: FileHandle;
+        try {
+          file = await open(target, flags, (header.mode ?? 0o644) & 0o777);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
+          stream.resume();
+          return skip(name, 'the file in the destination is a link');
+        }
+        await pipeline(stream, file.createWriteStream());
         files.push(target);
       })().then(() => finish(), finish);
     });

@@ -7,6 +7,7 @@
 import { StatusError, isAlreadyExists, isNotFound } from '../../apimachinery/errors.js';
 import { formatMicroTime, type KubeObject } from '../../apimachinery/meta.js';
 import { RequestConstructionError } from '../../rest/errors.js';
+import { globalLogger } from '../../util/log/global.js';
 import { jitter, sleep } from '../../util/wait/backoff.js';
 import type { ObjectReference } from '../record/event-types.js';
 import { sprintf } from '../record/broadcaster.js';
@@ -139,7 +140,7 @@ export class EventsV1Recorder {
   /** Runs writes one after another, in the order events were recorded. */
   private enqueue(work: () => Promise<void>, what: string): Promise<void> {
     this.chain = this.chain.then(work).catch((err: unknown) => {
-      process.stderr.write(`events: unable to write event ${what}: ${(err as Error).message}\n`);
+      globalLogger.error(`events: unable to write event ${what}: ${(err as Error).message}`);
     });
     return this.chain;
   }
@@ -181,12 +182,12 @@ export class EventsV1Recorder {
   private async writeWithRetries(event: EventsV1Event): Promise<void> {
     for (let attempt = 1; !(await this.write(event)); attempt++) {
       if (attempt >= MAX_TRIES_PER_EVENT) {
-        process.stderr.write(`events: unable to write event ${event.reason}: retry limit exceeded\n`);
+        globalLogger.error(`events: unable to write event ${event.reason}: retry limit exceeded`);
         return;
       }
       await sleep(jitter(SLEEP_MS, 0.25), this.stopped.signal).catch(() => {});
       if (this.stopped.signal.aborted) {
-        process.stderr.write(`events: unable to write event ${event.reason}: the recorder is shut down\n`);
+        globalLogger.error(`events: unable to write event ${event.reason}: the recorder is shut down`);
         return;
       }
     }
@@ -211,15 +212,15 @@ export class EventsV1Recorder {
       return true;
     } catch (err) {
       if (err instanceof RequestConstructionError) {
-        process.stderr.write(`events: event ${event.reason} cannot be written (will not retry): ${err.message}\n`);
+        globalLogger.error(`events: event ${event.reason} cannot be written (will not retry): ${err.message}`);
         return true;
       }
       if (err instanceof StatusError) {
         if (isAlreadyExists(err)) return !event.series;
-        process.stderr.write(`events: event ${event.reason} rejected (will not retry): ${err.message}\n`);
+        globalLogger.error(`events: event ${event.reason} rejected (will not retry): ${err.message}`);
         return true;
       }
-      process.stderr.write(`events: unable to write event ${event.reason} (may retry): ${(err as Error).message}\n`);
+      globalLogger.error(`events: unable to write event ${event.reason} (may retry): ${(err as Error).message}`);
       return false;
     }
   }

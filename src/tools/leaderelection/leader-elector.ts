@@ -1,6 +1,7 @@
 // Leader election as client-go's tools/leaderelection: candidates compete for a lock; the holder
 // renews it every retryPeriod and gives up leadership when it cannot renew within renewDeadline;
 // others take over once the lease has not been renewed for leaseDuration by their own clock.
+import { globalLogger } from '../../util/log/global.js';
 import { jitter, sleep } from '../../util/wait/backoff.js';
 import type { LeaderElectionRecord, ResourceLock } from './resource-lock.js';
 
@@ -189,7 +190,7 @@ export class LeaderElector {
       signal.addEventListener('abort', onAbort, { once: true });
       const work = Promise.resolve()
         .then(() => this.config.callbacks.onStartedLeading(leading.signal))
-        .catch((err: unknown) => process.stderr.write(`leaderelection: onStartedLeading failed: ${String(err)}\n`));
+        .catch((err: unknown) => globalLogger.error(`leaderelection: onStartedLeading failed: ${String(err)}`));
       await this.renew(signal);
       leading.abort(new Error('leadership lost'));
       signal.removeEventListener('abort', onAbort);

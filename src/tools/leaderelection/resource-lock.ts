@@ -2,7 +2,7 @@
 // (coordination.k8s.io/v1) implementation.
 import { isNotFound } from '../../apimachinery/errors.js';
 import { formatMicroTime, type ObjectMeta } from '../../apimachinery/meta.js';
-import type { ResourceClient } from '../../kubernetes/runtime.js';
+import type { Creator, Getter, ResourceHandle, Updater } from '../../kubernetes/runtime.js';
 
 /** Who holds the lock and since when. */
 export interface LeaderElectionRecord {
@@ -50,7 +50,7 @@ export class LeaseLock implements ResourceLock {
   private lease: Lease | undefined;
 
   constructor(
-    private readonly leases: ResourceClient<Lease>,
+    private readonly leases: ResourceHandle & Getter<Lease> & Creator<Lease> & Updater<Lease>,
     /** Name of the Lease object. */
     readonly name: string,
     private readonly id: string,

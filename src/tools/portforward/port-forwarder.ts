@@ -7,12 +7,19 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Config } from '../../rest/config.js';
 import { ConfigError } from '../../rest/errors.js';
+import { toLogger } from '../../util/log/global.js';
 import { type WebSocketDialer, webSocketDialerFor } from '../../rest/websocket.js';
 import { ChannelConnection } from '../remotecommand/channels.js';
 import { podSubresourceUrl } from '../remotecommand/exec.js';
 
 /** The sub-protocol of WebSocket port-forwarding (the kubelet also answers none and v4.base64). */
 export const PORT_FORWARD_PROTOCOL = 'v4.channel.k8s.io';
+
+/**
+ * Data from the pod queued for a local client beyond this stops reading from its stream until the
+ * client has taken it (the kubelet sends up to 32 KiB per frame).
+ */
+const LOCAL_WRITE_BACKLOG = 1024 * 1024;
 
 /** Largest error message read from a connection's error channel. */
 const MAX_ERROR_BYTES = 64 * 1024;
@@ -131,9 +138,9 @@ export class PortForwarder {
     this.dial = webSocketDialerFor(config);
     // Every connection still dialing listens on this signal: many at once is normal here.
     setMaxListeners(0, this.stop.signal);
-    const log = config.logger ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const log = toLogger(config.logger);
     this.onError =
-      options.onError ?? ((e) => log(`an error occurred forwarding to port ${e.remotePort}: ${e.message}`));
+      options.onError ?? ((e) => log.error(`an error occurred forwarding to port ${e.remotePort}: ${e.message}`));
     this.done = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -209,6 +216,7 @@ export class PortForwarder {
     const errorChunks: Buffer[] = [];
     let errorBytes = 0;
     let protocolError = '';
+    let draining = false;
     const conn: ChannelConnection = new ChannelConnection(ws, {
       onFrame: (channel, data) => {
         if (channel > 1) {
@@ -226,9 +234,16 @@ export class PortForwarder {
           if (errorBytes <= MAX_ERROR_BYTES) errorChunks.push(Buffer.from(data));
           return;
         }
-        if (!socket.write(data)) {
+        // Pausing whenever write() says so (the socket's 16 KiB mark, below one 32 KiB frame)
+        // stops and restarts reading after every frame: wait only for a real backlog.
+        socket.write(data);
+        if (!draining && socket.writableLength > LOCAL_WRITE_BACKLOG) {
+          draining = true;
           conn.pause();
-          socket.once('drain', () => conn.resume());
+          socket.once('drain', () => {
+            draining = false;
+            conn.resume();
+          });
         }
       },
       onMalformed: (what) => {

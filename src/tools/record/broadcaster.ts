@@ -6,6 +6,7 @@ import { StatusError, hasStatusCause, isAlreadyExists, isNotFound } from '../../
 import { formatTime, type KubeObject } from '../../apimachinery/meta.js';
 import type { Scheme } from '../../apimachinery/scheme.js';
 import { RequestConstructionError } from '../../rest/errors.js';
+import { globalLogger } from '../../util/log/global.js';
 import { sleep } from '../../util/wait/backoff.js';
 import { Broadcaster } from '../../watch/broadcaster.js';
 import { CORRELATOR_DEFAULTS, type CorrelationResult, EventCorrelator, eventNameSuffix } from './correlator.js';
@@ -85,7 +86,7 @@ export class EventBroadcaster {
           try {
             await handler(ev.object);
           } catch (err) {
-            process.stderr.write(`event watcher failed: ${String(err)}\n`);
+            globalLogger.error(`event watcher failed: ${String(err)}`);
           }
         }
       })(),
@@ -119,13 +120,13 @@ export class EventBroadcaster {
     for (let attempt = 1; ; attempt++) {
       if (await writeEvent(sink, result, correlator)) return;
       if (attempt >= tries) {
-        process.stderr.write(`${describeEvent(result.event)} not written: retry limit of ${tries} tries exceeded\n`);
+        globalLogger.error(`${describeEvent(result.event)} not written: retry limit of ${tries} tries exceeded`);
         return;
       }
       // Randomize the first retry so that many clients do not retry in lockstep.
       await sleep(attempt === 1 ? Math.random() * pause : pause, this.stopped.signal).catch(() => {});
       if (this.stopped.signal.aborted) {
-        process.stderr.write(`${describeEvent(result.event)} not written: the broadcaster is shut down\n`);
+        globalLogger.error(`${describeEvent(result.event)} not written: the broadcaster is shut down`);
         return;
       }
     }
@@ -226,16 +227,16 @@ async function writeEvent(sink: EventSink, result: CorrelationResult, correlator
     return true;
   } catch (err) {
     if (err instanceof RequestConstructionError) {
-      process.stderr.write(`${describeEvent(event)} cannot be written (will not retry): ${err.message}\n`);
+      globalLogger.error(`${describeEvent(event)} cannot be written (will not retry): ${err.message}`);
       return true;
     }
     if (err instanceof StatusError) {
       if (!isAlreadyExists(err) && !hasStatusCause(err, 'NamespaceTerminating')) {
-        process.stderr.write(`${describeEvent(event)} rejected by the server (will not retry): ${err.message}\n`);
+        globalLogger.error(`${describeEvent(event)} rejected by the server (will not retry): ${err.message}`);
       }
       return true;
     }
-    process.stderr.write(`${describeEvent(event)} not written (may retry): ${(err as Error).message}\n`);
+    globalLogger.error(`${describeEvent(event)} not written (may retry): ${(err as Error).message}`);
     return false;
   }
 }

@@ -7,7 +7,8 @@ import type { Config } from '../../rest/config.js';
 import { invalidPathSegment, RequestConstructionError } from '../../rest/errors.js';
 import { ConfigError } from '../../rest/errors.js';
 import { CodeExitError } from './errors.js';
-import { type StreamOptions, type StreamResult, WebSocketExecutor } from './executor.js';
+import { FallbackExecutor, type StreamOptions, type StreamResult, WebSocketExecutor } from './executor.js';
+import { protocolFeatures, STREAM_PROTOCOLS } from './protocol.js';
 
 /** Which pod and container. */
 export interface PodTarget {
@@ -111,15 +112,34 @@ export async function exec(config: Config, options: ExecOptions): Promise<Stream
 }
 
 /**
- * Attaches to the main process of a running container (its stdin needs `stdin: true` in the pod
- * spec). Resolves or rejects as {@link exec}.
+ * Attaches to the main process of a running container. Resolves or rejects as {@link exec}.
+ *
+ * Without `stdin`, a pre-v5 server would end the session at once when the container has
+ * `stdin: true`: the kubelet's WebSocket stream server hands the runtime a stdin that is already
+ * at its end when none was asked for, and containerd ends an attach whose stdin ended (see
+ * docs/streams.md). So v5 is offered alone first with the streams asked for; when the server
+ * refuses it (403, as a v1.20 kubelet does), the older versions are offered with stdin asked for
+ * too, and nothing is ever sent on it. With `stdin`, one handshake offers every version.
  *
  * @example
  * await attach(config, { namespace: 'ns', pod: 'web', stdout: process.stdout, signal: AbortSignal.timeout(10_000) });
  */
 export async function attach(config: Config, options: AttachOptions): Promise<StreamResult> {
-  const url = podSubresourceUrl(config, options.namespace, options.pod, 'attach', queryFor(options));
-  return new WebSocketExecutor(config, url, options.protocols).stream(options);
+  const protocols = options.protocols ?? STREAM_PROTOCOLS;
+  const urlFor = (stdin: boolean) =>
+    podSubresourceUrl(config, options.namespace, options.pod, 'attach', {
+      ...queryFor(options),
+      ...(stdin ? { stdin: true } : {}),
+    });
+  const withCloseSignal = protocols.filter((p) => protocolFeatures(p).closeSignal);
+  const older = protocols.filter((p) => !protocolFeatures(p).closeSignal);
+  if (options.stdin || older.length === 0)
+    return new WebSocketExecutor(config, urlFor(false), protocols).stream(options);
+  if (withCloseSignal.length === 0) return new WebSocketExecutor(config, urlFor(true), older).stream(options);
+  return new FallbackExecutor(
+    new WebSocketExecutor(config, urlFor(false), withCloseSignal),
+    new WebSocketExecutor(config, urlFor(true), older),
+  ).stream(options);
 }
 
 /** What {@link execText} collected. */

@@ -6,7 +6,7 @@ import { StatusError } from '../../apimachinery/errors.js';
 import type { Status } from '../../apimachinery/meta.js';
 import type { Config } from '../../rest/config.js';
 import { RequestAbortedError, StreamInterruptedError, StreamProtocolError } from '../../rest/errors.js';
-import { type WebSocketDialer, webSocketDialerFor } from '../../rest/websocket.js';
+import { type DialedWebSocket, type WebSocketDialer, webSocketDialerFor } from '../../rest/websocket.js';
 import { type ChannelEnd, ChannelConnection } from './channels.js';
 import { CodeExitError } from './errors.js';
 import { Channel, protocolFeatures, STREAM_PROTOCOLS } from './protocol.js';
@@ -86,13 +86,28 @@ export function decodeErrorChannel(message: Buffer, statusErrors: boolean): Erro
 }
 
 /**
+ * Runs one exec or attach session (client-go's remotecommand.Executor).
+ *
+ * @example
+ * const executor: Executor = new WebSocketExecutor(config, url);
+ * await executor.stream({ stdout: process.stdout });
+ */
+export interface Executor {
+  /**
+   * Streams until the command ends: resolves on exit code 0; rejects with a CodeExitError for
+   * other exit codes and with the typed errors of {@link WebSocketExecutor.stream} otherwise.
+   */
+  stream(options: StreamOptions): Promise<StreamResult>;
+}
+
+/**
  * Runs one exec or attach session at a URL (`/api/v1/namespaces/{ns}/pods/{name}/exec?...`).
  *
  * @example
  * const executor = new WebSocketExecutor(config, execUrl(config, { namespace: 'ns', pod: 'web', command: ['ls'], stdout: true }));
  * await executor.stream({ stdout: process.stdout }); // rejects with CodeExitError on a non-zero exit
  */
-export class WebSocketExecutor {
+export class WebSocketExecutor implements Executor {
   private readonly dial: WebSocketDialer;
 
   constructor(
@@ -114,7 +129,20 @@ export class WebSocketExecutor {
    * on abort. In every case the socket is closed and nothing is left running.
    */
   async stream(options: StreamOptions): Promise<StreamResult> {
-    const { ws, protocol } = await this.dial(this.url, { protocols: [...this.protocols], signal: options.signal });
+    return this.streamOn(await this.connect(options.signal), options);
+  }
+
+  /**
+   * The handshake alone: resolves with the open (paused) socket and the negotiated
+   * sub-protocol; rejects as the dialer does (a StatusError for a refused upgrade).
+   */
+  connect(signal?: AbortSignal): Promise<DialedWebSocket> {
+    return this.dial(this.url, { protocols: [...this.protocols], signal });
+  }
+
+  /** Runs the session on a socket from {@link connect}; settles as {@link stream}. */
+  streamOn(dialed: DialedWebSocket, options: StreamOptions): Promise<StreamResult> {
+    const { ws, protocol } = dialed;
     const features = protocolFeatures(protocol);
     const safeUrl = `${this.url.origin}${this.url.pathname}`;
     return new Promise<StreamResult>((resolve, reject) => {
@@ -126,11 +154,20 @@ export class WebSocketExecutor {
         failure ??= err;
         conn.terminate(err.message);
       };
+      const waiting = new Set<Writable>();
       const write = (target: Writable | undefined, data: Buffer) => {
         if (!target || data.length === 0) return;
-        if (!target.write(data)) {
+        target.write(data);
+        // Wait while more than the target's high-water mark is still queued. (write() returns
+        // false for any frame larger than the mark, even one a synchronous target has already
+        // taken: pausing on that stopped and restarted reading after every 32 KiB frame.)
+        if (!waiting.has(target) && target.writableNeedDrain && target.writableLength > target.writableHighWaterMark) {
+          waiting.add(target);
           conn.pause();
-          target.once('drain', () => conn.resume());
+          target.once('drain', () => {
+            waiting.delete(target);
+            conn.resume();
+          });
         }
       };
       const onEnd = (end: ChannelEnd) => {
@@ -181,7 +218,7 @@ export class WebSocketExecutor {
         const onAbort = () =>
           fail(
             new RequestAbortedError(
-              `exec ${safeUrl} was aborted: ${String(options.signal?.reason?.message ?? options.signal?.reason)}`,
+              `${this.url.pathname.split('/').pop()} ${safeUrl} was aborted: ${String(options.signal?.reason?.message ?? options.signal?.reason)}`,
               safeUrl,
             ),
           );
@@ -194,6 +231,50 @@ export class WebSocketExecutor {
         cleanups.push(pumpResizes(options.terminalSizeQueue, conn));
       }
     });
+  }
+}
+
+/**
+ * Whether a failed handshake of the primary executor should be retried with the secondary: the
+ * server refused the upgrade with 403, which is how a server answers an offer of sub-protocols it
+ * does not speak (a v1.20 kubelet offered v5 alone).
+ *
+ * @example
+ * shouldFallBack(new StatusError({ status: 'Failure', code: 403 })); // true
+ */
+export function shouldFallBack(err: unknown): boolean {
+  return err instanceof StatusError && err.code === 403;
+}
+
+/**
+ * Tries the primary executor's handshake and, when the server refuses it as
+ * {@link shouldFallBack} says, the secondary's (client-go's FallbackExecutor, which tries
+ * WebSocket v5 before SPDY). Only the handshake is retried: once a socket is open, the session
+ * runs on it to its end.
+ *
+ * @example
+ * const executor = new FallbackExecutor(new WebSocketExecutor(config, v5Url, ['v5.channel.k8s.io']), new WebSocketExecutor(config, v4Url, ['v4.channel.k8s.io']));
+ * await executor.stream({ stdout: process.stdout });
+ */
+export class FallbackExecutor implements Executor {
+  constructor(
+    readonly primary: WebSocketExecutor,
+    readonly secondary: WebSocketExecutor,
+    private readonly fallBack: (err: unknown) => boolean = shouldFallBack,
+  ) {}
+
+  /** Streams on the first executor whose handshake succeeds; settles as {@link WebSocketExecutor.stream}. */
+  async stream(options: StreamOptions): Promise<StreamResult> {
+    let executor = this.primary;
+    let dialed: DialedWebSocket;
+    try {
+      dialed = await executor.connect(options.signal);
+    } catch (err) {
+      if (!this.fallBack(err)) throw err;
+      executor = this.secondary;
+      dialed = await executor.connect(options.signal);
+    }
+    return executor.streamOn(dialed, options);
   }
 }
 

@@ -15,7 +15,15 @@ export {
   type PodTarget,
   podSubresourceUrl,
 } from './exec.js';
-export { decodeErrorChannel, type StreamOptions, type StreamResult, WebSocketExecutor } from './executor.js';
+export {
+  decodeErrorChannel,
+  type Executor,
+  FallbackExecutor,
+  type StreamOptions,
+  type StreamResult,
+  shouldFallBack,
+  WebSocketExecutor,
+} from './executor.js';
 export {
   Channel,
   type ProtocolFeatures,

@@ -1,5 +1,6 @@
 // Jitter, exponential backoff and polling loops, as apimachinery's wait package, with AbortSignal
 // in place of contexts.
+import { globalLogger } from '../log/global.js';
 
 /**
  * `ms` plus a random extra of up to `maxFactor * ms` (maxFactor <= 0 means 1.0).
@@ -153,7 +154,7 @@ export async function pollUntilContextCancel(
 
 /**
  * Runs `fn` every `periodMs` (plus jitter) until the signal aborts; `sliding` measures the period
- * from the end of each run. Errors thrown by `fn` go to `onError` (default: stderr) and the loop goes on.
+ * from the end of each run. Errors thrown by `fn` go to `onError` (default: the global logger) and the loop goes on.
  *
  * @example
  * void jitterUntil(() => resync(), 30_000, 0.1, true, signal);
@@ -164,7 +165,7 @@ export async function jitterUntil(
   jitterFactor: number,
   sliding: boolean,
   signal: AbortSignal,
-  onError: (err: unknown) => void = (err) => process.stderr.write(`jitterUntil: ${String(err)}\n`),
+  onError: (err: unknown) => void = (err) => globalLogger.error(`jitterUntil: ${String(err)}`, { err }),
 ): Promise<void> {
   while (!signal.aborted) {
     const wait = jitterFactor > 0 ? jitter(periodMs, jitterFactor) : periodMs;

@@ -2,11 +2,13 @@
 // being processed is never handed to a second worker (processing set), and an item added while it
 // is processed is queued again only when its worker calls done().
 // Cost per item: the dirty set is the only large hash table touched (one insert per add, one lookup
-// per duplicate add, one delete per get); the processing set holds only in-flight items, and done()
-// looks at the dirty set only while some in-flight item was added again. Without a metrics provider
+// per duplicate add, one delete per get); the processing set holds only in-flight items (an array
+// while they are few: in-flight.ts), and done() looks at the dirty set only while some in-flight item
+// was added again. Without a metrics provider
 // (unnamed queue) no metrics work is done at all.
 import { type Clock, type ClockTimer, realClock } from '../wait/clock.js';
 import { Fifo } from '../ds/fifo.js';
+import { InFlight } from './in-flight.js';
 import {
   type CounterMetric,
   type GaugeMetric,
@@ -40,7 +42,7 @@ export type GetResult<T> = { item: T; shutdown: false } | { item: undefined; shu
 export class Queue<T> {
   private readonly queue = new Fifo<T>();
   private readonly dirty = new Set<T>();
-  private readonly processing = new Set<T>();
+  private readonly processing = new InFlight<T>();
   /** How many items are both dirty and processing (added again while in flight, not queued yet). */
   private redirtied = 0;
   private readonly waiters = new Fifo<(r: GetResult<T>) => void>();

@@ -33,7 +33,8 @@ export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
     return backoff;
   }
   forget(item: T): void {
-    this.failures.delete(item);
+    // Most items never failed: an empty map needs no lookup.
+    if (this.failures.size > 0) this.failures.delete(item);
   }
   numRequeues(item: T): number {
     return this.failures.get(item) ?? 0;
@@ -79,7 +80,7 @@ export class ItemFastSlowRateLimiter<T> implements RateLimiter<T> {
     return n <= this.maxFastAttempts ? this.fastDelayMs : this.slowDelayMs;
   }
   forget(item: T): void {
-    this.attempts.delete(item);
+    if (this.attempts.size > 0) this.attempts.delete(item);
   }
   numRequeues(item: T): number {
     return this.attempts.get(item) ?? 0;
@@ -97,17 +98,21 @@ export class MaxOfRateLimiter<T> implements RateLimiter<T> {
   constructor(...limiters: RateLimiter<T>[]) {
     this.limiters = limiters;
   }
+  // Indexed loops: forget() runs once per processed item, and a for-of iterator costs more.
   when(item: T): number {
+    const ls = this.limiters;
     let max = 0;
-    for (const l of this.limiters) max = Math.max(max, l.when(item));
+    for (let i = 0; i < ls.length; i++) max = Math.max(max, ls[i]!.when(item));
     return max;
   }
   forget(item: T): void {
-    for (const l of this.limiters) l.forget(item);
+    const ls = this.limiters;
+    for (let i = 0; i < ls.length; i++) ls[i]!.forget(item);
   }
   numRequeues(item: T): number {
+    const ls = this.limiters;
     let max = 0;
-    for (const l of this.limiters) max = Math.max(max, l.numRequeues(item));
+    for (let i = 0; i < ls.length; i++) max = Math.max(max, ls[i]!.numRequeues(item));
     return max;
   }
 }

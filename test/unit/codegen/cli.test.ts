@@ -263,7 +263,14 @@ describe('kube-client-gen successful runs', () => {
       ['--crd', '<crd>'],
       'reading CRDs from <crd>',
       /^codegen: 1 CRD versions in 1 files, 1 group versions, 1 resources$/,
-      ['types/example_com/v1.ts', 'types/example_com/v1/widgets.ts', 'clientset/exampleComV1.ts'],
+      [
+        'types/example_com/v1.ts',
+        'types/example_com/v1/widgets.ts',
+        'clientset/exampleComV1.ts',
+        'informers.ts',
+        'informers/exampleComV1.ts',
+        'listers/exampleComV1.ts',
+      ],
     ],
     [
       'an OpenAPI v2 spec',

@@ -58,11 +58,30 @@ const fragment: OpenAPISpec = {
         responses: { '201': { schema: { $ref: '#/definitions/io.k8s.api.demo.v1.Widget' } } },
       },
     },
+    '/apis/demo.example.com/v1/namespaces/{namespace}/widgets/{name}': {
+      get: {
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': { group: 'demo.example.com', version: 'v1', kind: 'Widget' },
+        responses: { '200': { schema: { $ref: '#/definitions/io.k8s.api.demo.v1.Widget' } } },
+      },
+      patch: {
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': { group: 'demo.example.com', version: 'v1', kind: 'Widget' },
+        responses: { '200': { schema: { $ref: '#/definitions/io.k8s.api.demo.v1.Widget' } } },
+      },
+    },
     '/apis/demo.example.com/v1/namespaces/{namespace}/widgets/{name}/scale': {
       get: {
         'x-kubernetes-action': 'get',
         responses: { '200': { schema: { $ref: '#/definitions/io.k8s.api.demo.v1.WidgetSpec' } } },
       },
+      put: {
+        'x-kubernetes-action': 'put',
+        responses: { '200': { schema: { $ref: '#/definitions/io.k8s.api.demo.v1.WidgetSpec' } } },
+      },
+    },
+    '/apis/demo.example.com/v1/watch/namespaces/{namespace}/widgets': {
+      get: { 'x-kubernetes-action': 'watchlist' },
     },
   },
 };
@@ -96,6 +115,26 @@ describe('codegen', () => {
     expect(client).toContain("widgets(namespace = ''): DemoExampleComV1WidgetsClient");
     expect(client).toContain('getScale(name: string');
     expect(client).toContain('export function widgetApplyConfiguration(name: string, namespace?: string)');
+    // The capability type lists what the paths serve: watch from the watch path, apply with patch,
+    // scale with get and put; no update, delete or status.
+    const type = /export type DemoExampleComV1WidgetsClient = ([^;]*);/.exec(client)?.[1]?.replace(/\s+/g, ' ');
+    expect(type).toBe(
+      'ResourceHandle & Getter<demo_v1.Widget> & ResourceLister<demo_v1.Widget, demo_v1.WidgetList> & ResourceWatcher<demo_v1.Widget> & Creator<demo_v1.Widget> & Patcher<demo_v1.Widget> & Applier<demo_v1.Widget> & Scaler<demo_v1.WidgetSpec>',
+    );
+  });
+
+  it('types a create-only resource with create alone, and gives it no apply configuration', () => {
+    const paths = {
+      '/apis/demo.example.com/v1/namespaces/{namespace}/widgets': {
+        post: fragment.paths!['/apis/demo.example.com/v1/namespaces/{namespace}/widgets']!.post,
+      },
+    };
+    const model = analyzeSpec({ ...fragment, paths });
+    expect(model.groupVersions[0]!.resources[0]!.verbs).toEqual(['create']);
+    const client = renderModel(model, '..').get('clientset/demoExampleComV1.ts')!;
+    expect(client).toMatch(/export type DemoExampleComV1WidgetsClient = ResourceHandle &\s+Creator<demo_v1\.Widget>;/);
+    expect(client).not.toContain('ApplyConfiguration');
+    expect(client).not.toMatch(/\bPatcher\b|\bGetter\b/);
   });
 
   it.each([

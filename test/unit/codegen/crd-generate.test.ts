@@ -76,7 +76,12 @@ describe('generate() from CRDs: what comes out', () => {
       'clientset/gatewayBlueExampleComV1alpha1.ts',
       'clientset/gatewayRedExampleComV1alpha1.ts',
       'index.ts',
+      'informers.ts',
+      'informers/gatewayBlueExampleComV1alpha1.ts',
+      'informers/gatewayRedExampleComV1alpha1.ts',
       'kinds.ts',
+      'listers/gatewayBlueExampleComV1alpha1.ts',
+      'listers/gatewayRedExampleComV1alpha1.ts',
       'types/gateway_blue_example_com/v1alpha1.ts',
       'types/gateway_blue_example_com/v1alpha1/listeners.ts',
       'types/gateway_blue_example_com/v1alpha1/routes.ts',
@@ -115,7 +120,7 @@ describe('generate() from CRDs: what comes out', () => {
     const { generateFromCrds } = await import('../../../src/codegen/index.js');
     const every: string[] = [];
     await generateFromCrds({ paths: [F], outDir: newOut(), log: (l) => every.push(l), progressEveryMs: 0 });
-    expect(every.filter((l) => /^codegen: read \d+\/10 files, \d+ resources so far$/.test(l))).toHaveLength(10);
+    expect(every.filter((l) => /^codegen: read \d+\/11 files, \d+ resources so far$/.test(l))).toHaveLength(11);
   });
 });
 
@@ -171,14 +176,15 @@ describe('kube-client-gen with several --crd', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
-      `kube-client-gen: done: 7 resources in 4 group versions, 18 files in ${out}`,
+      `kube-client-gen: done: 7 resources in 4 group versions, 27 files in ${out}`,
     );
   });
 });
 
 describe('committed CRD outputs', () => {
   it.each([
-    ['examples/sample-controller/crd.yaml', 'examples/sample-controller/generated', '../../../src'],
+    ['examples/sample-controller/crd.yaml', 'examples/sample-controller/generated', 'kube-client'],
+    ['examples/sample-controller/crd.yaml', 'examples/sample-controller-toolkit/generated', 'kube-client'],
     ['test/fixtures/crds/scale-status.yaml', 'test/fixtures/generated/replicators', '../../../../src'],
   ])(
     '%s reproduces %s exactly (run "npm run generate" after changing the generator)',

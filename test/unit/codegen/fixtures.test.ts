@@ -26,7 +26,9 @@ const USAGE = `// Compiled with the generated outputs: what the types must accep
 import { PatchType } from 'kube-client/apimachinery';
 import type { ObjectMeta } from 'kube-client/apimachinery';
 import { type Clientset, type dns_example_com_v1beta1, type open_example_com_v1, type tls_example_com_v1 } from './all/index.js';
-import type { Clientset as ScaleClientset } from './scale-status/index.js';
+import type { SharedInformerFactory } from 'kube-client/informers';
+import { informersFor as allInformersFor, tlsExampleComV1Informers, tlsExampleComV1Listers } from './all/index.js';
+import { type Clientset as ScaleClientset, informersFor, type scale_example_com_v1, scaleExampleComV1Listers } from './scale-status/index.js';
 import type { Clientset as FolderClientset } from './folder/index.js';
 import type { Clientset as ListClientset } from './list/index.js';
 import type { Clientset as SharedClientset } from './shared-first-label/index.js';
@@ -65,6 +67,21 @@ export async function calls(cs: Clientset, scales: ScaleClientset): Promise<void
   await replicators.updateScale('r', { ...scale, spec: { replicas: scale.spec?.replicas ?? 1 } });
   await replicators.updateStatus({ metadata: { name: 'r' }, spec: { replicas: 1 }, status: { replicas: 1, phase: null } });
   for await (const e of await replicators.watch()) void e.object.spec?.replicas;
+}
+
+export function typedInformersAndListers(factory: SharedInformerFactory, cs: Clientset, scales: ScaleClientset): void {
+  const replicators = informersFor(factory, scales).scaleExampleComV1.replicators;
+  const r: scale_example_com_v1.Replicator | undefined = replicators.lister().namespace('ns').tryGet('r');
+  const lister: scaleExampleComV1Listers.ReplicatorLister = replicators.lister();
+  replicators.informer().addEventHandler({ onAdd: (o) => void o.spec?.replicas, onUpdate: (_old, o) => void o.status?.phase });
+  // @ts-expect-error the lister hands out Replicators, not Certs
+  const wrong: tls_example_com_v1.Cert | undefined = replicators.lister().namespace('ns').tryGet('r');
+  // @ts-expect-error a Replicator's spec has no such field
+  void lister.list('a=b')[0]?.spec?.replicaz;
+  const certs: tls_example_com_v1.Cert[] = allInformersFor(factory, cs).tlsExampleComV1.certs.lister().list('a=b');
+  const own = tlsExampleComV1Informers.newCertInformer(cs.tlsExampleComV1, 'ns', { resyncPeriodMs: 1000, tweakListOptions: (o) => void o.labelSelector });
+  const fromIndexer: tls_example_com_v1.Cert[] = tlsExampleComV1Listers.newCertLister(own.getIndexer()).namespace('ns').list();
+  void [r, wrong, certs, fromIndexer];
 }
 
 export function kindsNamedLikeGlobals(): void {

@@ -1,8 +1,8 @@
 // Provisioning fails fast with a clear, actionable message when binaries cannot be had.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { buildKubeconfig } from '../../../src/envtest/kubeconfig.js';
 import { tokenAuthFile } from '../../../src/envtest/certs.js';
 import {
@@ -14,7 +14,16 @@ import {
   startControlPlane,
 } from '../../../src/envtest/index.js';
 
-const emptyCache = () => mkdtempSync(join(tmpdir(), 'kube-client-cache-test-'));
+const madeCaches: string[] = [];
+/** A fresh, empty cache folder for one test; all of them are removed after the file. */
+const emptyCache = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kube-client-cache-test-'));
+  madeCaches.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of madeCaches) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('envtest provisioning', () => {
   it('rejects a KUBE_APISERVER_BIN that is not an executable', async () => {

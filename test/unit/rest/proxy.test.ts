@@ -58,7 +58,8 @@ async function version(config: Config): Promise<{ gitVersion: string; auth: stri
 
 describe('proxies', () => {
   it('the undici parts are complete: Dispatcher.prototype.connect exists without undici index', async () => {
-    await import('../../../src/rest/undici.js');
+    const { Agent } = await import('../../../src/rest/undici.js');
+    await new Agent().close(); // undici's modules are loaded on first use
     const { default: Dispatcher } = (await import('undici/lib/dispatcher/dispatcher.js')) as unknown as {
       default: { prototype: { connect?: unknown } };
     };

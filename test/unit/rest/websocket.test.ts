@@ -16,6 +16,7 @@ import { clearExecCredentialCache } from '../../../src/rest/exec-credentials.js'
 import { TransportError } from '../../../src/rest/errors.js';
 import { webSocketDialerFor } from '../../../src/rest/websocket.js';
 import { type ChannelServer, startChannelServer } from '../../support/channel-server.js';
+import { startSocks5Proxy } from '../../support/connect-proxy.js';
 
 let dir: string;
 let server: ChannelServer | undefined;
@@ -273,6 +274,25 @@ describe('webSocketDialerFor', () => {
     } finally {
       proxy.closeAllConnections();
       await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
+
+  it('goes through a SOCKS5 proxy (the SOCKS5 client of undici, as the HTTP pools), with credentials; a refusing one is a TransportError without them', async () => {
+    server = await startChannelServer(accept, { tls: { key: pem('server.key'), cert: pem('server.crt') } });
+    const tls = { caData: pem('ca.crt') };
+    const socks = await startSocks5Proxy({ auth: 'bob:socks-pw' });
+    try {
+      await dialOnce({ host: server.url, tls, proxy: `socks5://bob:socks-pw@127.0.0.1:${socks.port}` }, server.url);
+      expect(socks.targets).toEqual([new URL(server.url).host]);
+      const e = await dialOnce(
+        { host: server.url, tls, proxy: `socks5://bob:wrong-pw@127.0.0.1:${socks.port}` },
+        server.url,
+      ).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TransportError);
+      for (const text of [(e as Error).message, inspect(e, { depth: 5 }), JSON.stringify(e)])
+        expect(text).not.toMatch(/wrong-pw|socks-pw/);
+    } finally {
+      await socks.close();
     }
   });
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pack } from 'tar-stream';
@@ -152,6 +152,32 @@ describe('cp path rules', () => {
     expect(warnings).toHaveLength(2);
     expect((await stat(join(out, 'sub'))).isDirectory()).toBe(true);
     expect((await readdir(out)).sort()).toEqual(['ok.txt', 'sub']);
+  });
+
+  it('does not write through links already in the local destination (a linked folder or file)', async () => {
+    const outside = join(work, 'outside');
+    await mkdir(outside);
+    await writeFile(join(outside, 'target.txt'), 'untouched');
+    const out = join(work, 'out');
+    await mkdir(out);
+    await symlink(outside, join(out, 'linked-dir'));
+    await symlink(join(outside, 'target.txt'), join(out, 'linked-file'));
+    const p = pack();
+    p.entry({ name: 'tmp/dir/linked-dir/evil.txt' }, 'evil');
+    p.entry({ name: 'tmp/dir/linked-file' }, 'evil');
+    p.entry({ name: 'tmp/dir/ok.txt' }, 'fine');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of p as unknown as AsyncIterable<Buffer>) chunks.push(c);
+    server = await startChannelServer(() => ({ accept: podExec(Buffer.concat(chunks)) }));
+    const r = await copyFromPod(
+      { host: server.url },
+      { namespace: 'ns', pod: 'web', remotePath: '/tmp/dir', localPath: out },
+    );
+    expect(r.skipped.map((s) => s.name)).toEqual(['tmp/dir/linked-dir/evil.txt', 'tmp/dir/linked-file']);
+    expect(existsSync(join(outside, 'evil.txt'))).toBe(false);
+    expect(await readFile(join(outside, 'target.txt'), 'utf8')).toBe('untouched');
+    expect(await readFile(join(out, 'ok.txt'), 'utf8')).toBe('fine');
   });
 
   it('an entry outside the copied path means a tampered archive: an error, and the exec is stopped', async () => {

@@ -114,6 +114,48 @@ describe('port-forward', () => {
     await eventually(() => server!.openSockets() === 0);
   });
 
+  it('a local client that does not read stops reading from the stream (nothing piles up in the forwarder), then gets every byte', async () => {
+    const total = 64 * 1024 * 1024;
+    let kubeletWs: WebSocket | undefined;
+    server = await startChannelServer(() => ({
+      accept: (ws, _p, seen) => {
+        kubeletWs = ws;
+        const port = Number(seen.url.searchParams.get('ports'));
+        sendFrame(ws, 0, portPrefix(port));
+        sendFrame(ws, 1, portPrefix(port));
+        const chunk = Buffer.alloc(32 * 1024, 7);
+        for (let sent = 0; sent < total; sent += chunk.length) sendFrame(ws, 0, chunk);
+      },
+    }));
+    const pf = portForward({ host: server.url }, { namespace: 'ns', pod: 'web', ports: [':80'] });
+    const [{ local }] = await pf.ready;
+    const client = connect(local, '127.0.0.1');
+    client.pause();
+    await eventually(() => kubeletWs !== undefined);
+    // The server's unsent backlog stops shrinking while plenty is left: the forwarder holds at
+    // most its 1 MiB plus what the kernel's socket buffers take. (Without backpressure it would
+    // read everything into memory and the backlog would reach 0.)
+    let last = -1;
+    let unchanged = 0;
+    for (let i = 0; i < 80 && unchanged < 8 && kubeletWs!.bufferedAmount > 0; i++) {
+      unchanged = kubeletWs!.bufferedAmount === last ? unchanged + 1 : 0;
+      last = kubeletWs!.bufferedAmount;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(kubeletWs!.bufferedAmount).toBeGreaterThan(total / 2);
+    let got = 0;
+    let wrong = 0;
+    client.on('data', (d: Buffer) => {
+      got += d.length;
+      for (const b of d) if (b !== 7) wrong++;
+    });
+    client.resume();
+    await eventually(() => got === total, 30_000);
+    expect(wrong).toBe(0);
+    client.destroy();
+    await pf.close();
+  });
+
   it('leaves no handles behind after 100 concurrent connections close', async () => {
     const podPort = await echoPod();
     server = await startChannelServer(() => ({ accept: kubelet(podPort) }));

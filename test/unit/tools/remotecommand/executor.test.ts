@@ -231,6 +231,74 @@ describe('exec: negotiation and streams', () => {
     expect(server.upgrades[0]!.url.searchParams.get('container')).toBe('main');
   });
 
+  it('attach without stdin on a pre-v5 server: v5 alone with the streams asked for, then v4 with stdin asked for and never written', async () => {
+    const received: Buffer[] = [];
+    server = await startChannelServer(
+      () => ({
+        accept: (ws) => {
+          ws.on('message', (m: Buffer) => received.push(m));
+          sendFrame(ws, 1);
+          sendFrame(ws, 1, 'line 1\n');
+          setTimeout(() => {
+            sendFrame(ws, 3, exitStatus(0));
+            ws.close(1000);
+          }, 50);
+        },
+      }),
+      { speaks: KUBELET_120_PROTOCOLS },
+    );
+    const out = sink();
+    const r = await attach({ host: server.url }, { ...target, stdout: out.stream });
+    expect(r.protocol).toBe(STREAM_PROTOCOL_V4);
+    expect(out.data().toString()).toBe('line 1\n');
+    expect(server.upgrades.map((u) => u.offered)).toEqual([[STREAM_PROTOCOL_V5], STREAM_PROTOCOLS.slice(1)]);
+    expect(server.upgrades.map((u) => u.url.searchParams.get('stdin'))).toEqual([null, 'true']);
+    expect(server.upgrades.map((u) => u.url.searchParams.get('stdout'))).toEqual(['true', 'true']);
+    expect(received.filter((m) => m[0] === 0)).toEqual([]);
+  });
+
+  it('attach without stdin on a v5 server: one handshake, no stdin asked for', async () => {
+    server = await startChannelServer(
+      () => ({
+        accept: (ws) => {
+          sendFrame(ws, 1, 'x');
+          sendFrame(ws, 3, exitStatus(0));
+          ws.close(1000);
+        },
+      }),
+      { speaks: [STREAM_PROTOCOL_V5, ...KUBELET_120_PROTOCOLS] },
+    );
+    const r = await attach({ host: server.url }, { ...target, stdout: sink().stream });
+    expect(r.protocol).toBe(STREAM_PROTOCOL_V5);
+    expect(server.upgrades).toHaveLength(1);
+    expect(server.upgrades[0]!.url.searchParams.get('stdin')).toBeNull();
+  });
+
+  it('attach with stdin: one handshake offering every version; a refusal other than 403 is not retried', async () => {
+    server = await startChannelServer(
+      () => ({
+        accept: (ws) => {
+          sendFrame(ws, 3, exitStatus(0));
+          ws.close(1000);
+        },
+      }),
+      { speaks: KUBELET_120_PROTOCOLS },
+    );
+    await attach({ host: server.url }, { ...target, stdin: new PassThrough(), stdout: sink().stream });
+    expect(server.upgrades.map((u) => u.offered)).toEqual([STREAM_PROTOCOLS]);
+    expect(server.upgrades[0]!.url.searchParams.get('stdin')).toBe('true');
+    await server.close();
+    server = await startChannelServer(() => ({
+      refuse: {
+        status: 404,
+        body: JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 }),
+      },
+    }));
+    const e = await attach({ host: server.url }, { ...target, stdout: sink().stream }).catch((x: unknown) => x);
+    expect(isNotFound(e)).toBe(true);
+    expect(server.upgrades).toHaveLength(1);
+  });
+
   it('asks for stdout and stderr when no stream is given (the server needs one) and still reports the exit code', async () => {
     server = await startChannelServer(() => ({
       accept: (ws) => {
