@@ -54,6 +54,7 @@ export function newListWatchFromClient<T = unknown>(
 
 /** The list/watch half of a ResourceClient (typed or dynamic). */
 export interface ListWatchable<T> {
+  /** LIST; `onListMeta` (when honoured) sees the List's metadata before its items. */
   list(
     options?: ListOptions & { signal?: AbortSignal; onListMeta?: (metadata: ListMeta) => void },
   ): Promise<KubeList<T>>;
