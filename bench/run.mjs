@@ -1,17 +1,24 @@
-// npm run bench: kube-client against @kubernetes/client-node and a bare floor, each scenario in its
-// own process, clients alternating, several repetitions, medians and ratios to the floor. Writes
-// docs/benchmarks.md and docs/benchmarks.png. `--quick` for fewer repetitions.
+// npm run bench: kube-client against @kubernetes/client-node, client-go v1.20 and a bare floor, each
+// scenario in its own process, clients alternating, several repetitions, medians and ratios to the
+// floor; then the scale scenario (100k ConfigMaps) at Node's default heap limit. Writes
+// docs/benchmarks.md and docs/benchmarks.png. `--quick` for fewer repetitions; BENCH_SCALE=0 skips the
+// scale scenario, BENCH_CLIENT_GO=0 client-go, BENCH_WORKQUEUE=0 the work queue table;
+// BENCH_CLIENT_GO_BIN names a client-go benchmark binary built elsewhere.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { ensureNode24 } from '../scripts/node24.mjs';
 import { closureSize } from './sizes.mjs';
 import { chartSvg } from './chart.mjs';
 
 const quick = process.argv.includes('--quick');
-const REPS = quick ? 2 : 5;
+const REPS = Number(process.env.BENCH_REPS) || (quick ? 2 : 5);
 const WATCH_EVENTS = 100_000;
 const CONFIGMAPS = 10_000;
+const SCALE_CONFIGMAPS = 100_000;
+const SCALE_REPS = quick ? 1 : 3;
+const loads = [];
+const noteLoad = () => loads.push(loadavg()[0]);
 const GETS = quick ? 2000 : 5000;
 const t0 = Date.now();
 const say = (line) => process.stdout.write(`[bench ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
@@ -27,11 +34,15 @@ if (!existsSync('dist/esm/index.js')) {
 const node24 = ensureNode24(say);
 const node24Version = execFileSync(node24, ['--version']).toString().trim();
 
-function child(node, script, args) {
-  const r = spawnSync(node, ['--expose-gc', '--max-old-space-size=4096', script, ...args], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+function child(node, script, args, { defaultHeap = false } = {}) {
+  noteLoad();
+  const r =
+    node === goBin
+      ? spawnSync(goBin, [script, ...args], { encoding: 'utf8', timeout: 600_000 })
+      : spawnSync(node, ['--expose-gc', ...(defaultHeap ? [] : ['--max-old-space-size=4096']), script, ...args], {
+          encoding: 'utf8',
+          timeout: 600_000,
+        });
   const line = r.stdout.trim().split('\n').pop();
   try {
     return JSON.parse(line);
@@ -40,11 +51,25 @@ function child(node, script, args) {
   }
 }
 
+// client-go v1.20's informer (bench/client-go), built once per machine and cached.
+let goBin;
+if (process.env.BENCH_CLIENT_GO_BIN) goBin = process.env.BENCH_CLIENT_GO_BIN;
+else if (process.env.BENCH_CLIENT_GO !== '0') {
+  const { ensureClientGoBench } = await import('./client-go/build.mjs');
+  goBin = await ensureClientGoBench(say).catch((err) => {
+    say(`client-go benchmark unavailable: ${err.message.split('\n')[0]}`);
+    return undefined;
+  });
+}
+let goVersion;
+if (goBin) goVersion = JSON.parse(execFileSync(goBin, ['queue', '1000']).toString().trim().split('\n').pop()).go;
+
 // The clients of each comparison: all on Node 24 (client-node needs it), kube-client also on Node 20.
 const RUNS = [
   ['floor', node24],
   ['kube-client', node24],
   ['client-node', node24],
+  ...(goBin ? [['client-go', goBin]] : []),
   ['kube-client', process.execPath, 'kube-client (Node 20)'],
 ];
 
@@ -88,7 +113,10 @@ try {
     const order = rep % 2 ? RUNS : [...RUNS].reverse();
     for (const [client, node, label = client] of order) {
       say(`rep ${rep}/${REPS}: ${label}: informer sync of ${CONFIGMAPS} ConfigMaps`);
-      const s = child(node, 'bench/scenarios/sync.mjs', [client, cp.kubeconfigPath, 'bench', String(CONFIGMAPS + 1)]);
+      const s =
+        client === 'client-go'
+          ? child(node, 'sync', [cp.kubeconfigPath, 'bench', String(CONFIGMAPS + 1)])
+          : child(node, 'bench/scenarios/sync.mjs', [client, cp.kubeconfigPath, 'bench', String(CONFIGMAPS + 1)]);
       if (!s.ok) throw new Error(`${label} synced ${s.count} objects, expected ${CONFIGMAPS + 1}`);
       record('sync', label, s);
       if (client === 'kube-client' && node === node24) {
@@ -101,9 +129,16 @@ try {
           child(node, 'bench/scenarios/sync.mjs', [client, cp.kubeconfigPath, 'bench', String(CONFIGMAPS + 1), 'gzip']),
         );
       }
-      if (client === 'client-node') record('syncGzip', label, s);
+      if (client === 'client-node' || client === 'client-go') record('syncGzip', label, s);
       say(`rep ${rep}/${REPS}: ${label}: ${WATCH_EVENTS} watch events through the informer path`);
-      record('watch', label, child(node, 'bench/scenarios/watch.mjs', [client, replay.url, String(WATCH_EVENTS)]));
+      record(
+        'watch',
+        label,
+        client === 'client-go'
+          ? child(node, 'watch', [replay.url, String(WATCH_EVENTS)])
+          : child(node, 'bench/scenarios/watch.mjs', [client, replay.url, String(WATCH_EVENTS)]),
+      );
+      if (client === 'client-go') continue; // no GET scenario in the Go program
       say(`rep ${rep}/${REPS}: ${label}: ${GETS} GETs at concurrency 16`);
       record(
         'get',
@@ -113,6 +148,51 @@ try {
     }
   }
   await replay.close();
+
+  if (process.env.BENCH_SCALE !== '0') {
+    say(`scale: seeding ${SCALE_CONFIGMAPS.toLocaleString('en')} ConfigMaps of about 1.6 KB in namespace scale`);
+    await cs.coreV1.namespaces.create({ metadata: { name: 'scale' } });
+    let scaled = 0;
+    await parallelizeUntil(undefined, 32, SCALE_CONFIGMAPS, async (i) => {
+      await cs.coreV1.configMaps('scale').create({
+        metadata: { name: `cm-${String(i).padStart(6, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
+        data: { payload },
+      });
+      if (++scaled % 20_000 === 0) say(`  seeded ${scaled}/${SCALE_CONFIGMAPS}`);
+    });
+    const SCALE_RUNS = [
+      ['floor', node24, 'floor'],
+      ['kube-client', node24, 'kube-client', undefined],
+      ['kube-client', node24, 'kube-client (paged)', 'paged'],
+      ['kube-client', node24, 'kube-client (paged, overlapped)', 'paged-overlap'],
+      ['client-node', node24, 'client-node'],
+      ...(goBin ? [['client-go', goBin, 'client-go']] : []),
+    ];
+    for (let rep = 1; rep <= SCALE_REPS; rep++) {
+      const order = rep % 2 ? SCALE_RUNS : [...SCALE_RUNS].reverse();
+      for (const [client, node, label, mode] of order) {
+        say(
+          `scale rep ${rep}/${SCALE_REPS}: ${label}: informer sync of ${SCALE_CONFIGMAPS} ConfigMaps (default heap limit)`,
+        );
+        try {
+          const r =
+            client === 'client-go'
+              ? child(node, 'sync', [cp.kubeconfigPath, 'scale', String(SCALE_CONFIGMAPS)])
+              : child(
+                  node,
+                  'bench/scenarios/sync.mjs',
+                  [client, cp.kubeconfigPath, 'scale', String(SCALE_CONFIGMAPS), ...(mode ? [mode] : [])],
+                  { defaultHeap: true },
+                );
+          if (!r.ok) throw new Error(`synced ${r.count} objects, expected ${SCALE_CONFIGMAPS}`);
+          record('scale', label, { ...r, bytesPerObject: (r.heapMB * 2 ** 20) / r.count });
+        } catch (err) {
+          say(`  ${label} failed: ${err.message.split('\n')[0]}`);
+          record('scaleFailed', label, { failed: 1 });
+        }
+      }
+    }
+  }
 } finally {
   await cp.stop();
 }
@@ -149,17 +229,15 @@ const sizes = {
   'client-node': closureSize('node_modules/@kubernetes/client-node', process.cwd()).bytes,
 };
 
-say('work queue benchmark (kube-client beside client-go v1.20, alternating)');
-if (process.env.BENCH_CLIENT_GO !== '0') {
-  // Built once per machine (about 5 minutes); here, so that its progress lines are shown.
-  const { ensureClientGoBench } = await import('./client-go/build.mjs');
-  await ensureClientGoBench(say).catch((err) => say(`client-go benchmark unavailable: ${err.message.split('\n')[0]}`));
+let wqLines = ['| work queue | not run (BENCH_WORKQUEUE=0) |'];
+if (process.env.BENCH_WORKQUEUE !== '0') {
+  say('work queue benchmark (kube-client beside client-go v1.20, alternating)');
+  const wq = spawnSync(process.execPath, ['bench/workqueue.mjs'], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_REPS: String(REPS) },
+  });
+  wqLines = wq.stdout.split('\n');
 }
-const wq = spawnSync(process.execPath, ['bench/workqueue.mjs'], {
-  encoding: 'utf8',
-  env: { ...process.env, BENCH_REPS: String(REPS) },
-});
-const wqLines = wq.stdout.split('\n');
 const wqTable = wqLines.filter((l) => l.startsWith('|')).join('\n');
 const wqRuns = wqLines.find((l) => l.startsWith('every run:')) ?? '';
 
@@ -184,10 +262,39 @@ row('informer sync of 10k ConfigMaps, ms', 'sync', 'ms', 0);
 row('informer sync with gzip responses (client default), ms', 'syncGzip', 'ms', 0);
 row('heap after sync + GC, MB', 'sync', 'heapMB', 1);
 row('RSS after sync, MB', 'sync', 'rssMB', 1);
+row('peak RSS during sync, MB', 'sync', 'peakRssMB', 1);
 row('100k watch events through the informer, ms', 'watch', 'ms', 0);
 row('watch events/s', 'watch', 'eventsPerSec', 0, true);
 row('GET throughput at concurrency 16, req/s', 'get', 'rps', 0, true);
 const table = lines.join('\n');
+
+// The scale scenario: one row per client, ratios to the floor.
+const scaleLabels = [
+  'floor',
+  'kube-client',
+  'kube-client (paged)',
+  'kube-client (paged, overlapped)',
+  'client-node',
+  'client-go',
+];
+const scaleLines = [
+  '| client | time to synced, ms | peak RSS, MB | heap after sync + GC, MB | heap per cached object, bytes | heap limit, MB | runs ok |',
+  '|---|---|---|---|---|---|---|',
+];
+for (const l of scaleLabels) {
+  const ok = results.scale?.[l]?.length ?? 0;
+  const failed = results.scaleFailed?.[l]?.length ?? 0;
+  if (ok + failed === 0) continue;
+  const f = (field, d) => {
+    const v = m('scale', l, field);
+    const floor = m('scale', 'floor', field);
+    return l === 'floor' || field === 'heapLimitMB' ? fmt(v, d) : `${fmt(v, d)} (${ratio(v, floor)})`;
+  };
+  scaleLines.push(
+    `| ${l} | ${f('ms', 0)} | ${f('peakRssMB', 0)} | ${f('heapMB', 0)} | ${f('bytesPerObject', 0)} | ${l === 'client-go' ? 'none (Go)' : f('heapLimitMB', 0)} | ${ok}/${ok + failed} |`,
+  );
+}
+const scaleTable = scaleLines.join('\n');
 
 const chartRows = [
   ['informer sync time', 'sync', 'ms', false],
@@ -197,7 +304,7 @@ const chartRows = [
 ].map(([label, scenario, field, inv]) => {
   const floor = m(scenario, 'floor', field);
   const ratios = {};
-  for (const c of ['floor', 'kube-client', 'client-node']) {
+  for (const c of ['floor', 'kube-client', 'client-node', 'client-go']) {
     const v = m(scenario, c, field);
     if (v !== undefined) ratios[c] = inv ? floor / v : v / floor;
   }
@@ -219,6 +326,8 @@ rate limiter), drained with get/forget/done, from the first addAfter to the last
 workers drain a rate-limiting queue while a feeder adds 100k distinct keys at 50k/s in 1 ms ticks
 (as an informer's handlers would); latency from add to get. *tryGet() first*: the worker takes an
 item synchronously when one is queued (\`q.tryGet() ?? await q.get()\`), saving a Promise per item.`;
+const loadedNote = ` (a loaded machine: more runnable processes than its ${cpus().length} cores; absolute figures are slower than on an idle machine, the alternating rounds keep the ratios comparable)`;
+if (loads.length === 0) loads.push(loadavg()[0]);
 const md = `# Benchmarks
 
 Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model}, ${cpus().length} cores; client comparisons on ${node24Version} (\`@kubernetes/client-node\` needs Node >= 22), kube-client also on Node ${process.version}. Medians of ${REPS} repetitions, each run in its own process, clients alternating. In parentheses: the ratio to the bare floor (node:https + JSON.parse for lists and watches, bare undici for GETs); for throughput rows, floor / client.
@@ -226,6 +335,20 @@ Generated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cp
 ![chart](benchmarks.png)
 
 ${table}
+
+client-go: v1.20.2 as vendored in Debian's \`kubernetes\` source package, built with ${goVersion ?? "Debian's Go"} by \`bench/client-go/build.mjs\` (\`bench/client-go/informers.go\`, \`main.go\`): a shared informer factory's ConfigMap informer, JSON, no rate limiting, the same process boundaries (its time includes process start), peak RSS from /proc (VmHWM); heap is Go's HeapAlloc after two GCs. It has no GET scenario. Its *gzip* cell is its plain sync, as client-go asks for gzip by default.
+
+Load average (1 min) while the scenarios ran: median ${median(loads).toFixed(1)}, range ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}${median(loads) > cpus().length ? loadedNote : ''}. The whole run took ${((Date.now() - t0) / 60000).toFixed(0)} minutes.
+
+## Scale: 100k ConfigMaps (about 165 MB as one list)
+
+${results.scale ? scaleTable : 'Not run (BENCH_SCALE=0).'}
+
+A fresh process syncs an informer of 100,000 ConfigMaps (about 1.6 KB of JSON each) from the same kube-apiserver, at Node's default heap limit (no \`--max-old-space-size\`; the limit column shows it), medians of ${SCALE_REPS} alternating runs. *kube-client*: the Reflector's first list (resourceVersion=0, one response from the watch cache), decoded as it streams; *kube-client (paged)*: the same informer listing from etcd in pages of 500 (limit/continue, what a relist without resourceVersion does); *(paged, overlapped)*: the same with each next page requested as soon as the current page's continue token has arrived (\`overlapPages\`); *floor*: node:https, the whole body, one JSON.parse, a Map. Heap per cached object: heap after two forced GCs divided by the objects cached (the process's baseline included).
+
+## Where the targets are missed (closing note)
+
+As measured in the run of 2026-11-29 (a re-run on a quieter machine may move the ratios; the tables above are the current figures). Targets: 10k sync at or below 0.9x the floor with peak RSS at or below the floor's; 100k watch events within 1.1x the floor; ahead of client-go and client-node on every shared scenario; 100k synced at the default heap limit. Met: the 100k sync at Node's default heap limit (kube-client 0.76x the floor's time, 0.64x its peak RSS), ahead of client-node everywhere, ahead of client-go on the watch path. Missed: the 10k sync (time and, narrowly, peak RSS), the watch path ratio, and the 10k sync against client-go. What limits them, from CPU profiles of one 10k sync each (\`node --cpu-prof\`, 2026-11-29, same machine and load; sampled wall time, so waiting shows as idle): kube-client 1550 ms = module loading 209 ms, List decoding 168 ms (scan + JSON.parse of the items as they arrive), informer bookkeeping 158 ms (DeltaFIFO replace/pop, indexer, handler notification), GC 321 ms, idle 126 ms; the floor 1287 ms = module loading 211 ms, JSON.parse about 137 ms, GC 260 ms, idle 286 ms. Streaming the decode cut the time spent waiting for the body (idle 126 ms against the floor's 286 ms) but the informer's per-object bookkeeping and the GC work of its extra objects (about 220 ms together) are costs the floor does not have; at 10k objects they outweigh the overlap, at 100k (where the floor's single 165 MB parse and its GC dominate) the overlap wins. client-go pays no module loading or JIT warm-up and decodes in a second goroutine while its DeltaFIFO runs. The watch path: decoding is at the floor; the DeltaFIFO, indexer and handler queue cost about 50 ms of CPU per 100k events plus the GC of events that live until their handler ran.
 
 ## Installed size and import time
 

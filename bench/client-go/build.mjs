@@ -1,21 +1,21 @@
 // Builds bench/client-go/main.go against client-go v1.20 as vendored in Debian's `kubernetes` source
 // package (1.20.5+really1.20.2), with Debian's Go, and caches the binary per machine under
 // <cache>/client-go-bench-<rev>/ (cache as envtest's: $KUBE_CLIENT_CACHE_DIR, $XDG_CACHE_HOME/kube-client
-// or ~/.cache/kube-client; <rev> hashes main.go and this recipe). On a fresh machine it adds a deb-src
+// or ~/.cache/kube-client; <rev> hashes the Go files and this recipe). On a fresh machine it adds a deb-src
 // entry the way envtest does, downloads the source package, unpacks only vendor/, staging/src/k8s.io/
 // and go.mod/go.sum, and builds in GOPATH mode (as Kubernetes v1.20 itself builds), with -trimpath so that
 // the Go build cache serves later builds from other temporary folders.
 // `node bench/client-go/build.mjs` prints the binary's path; `ensureClientGoBench()` for the benches.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { constants, existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { access, copyFile, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-/** Bump when the recipe changes the binary (not needed for main.go changes: it is hashed). */
+/** Bump when the recipe changes the binary (not needed for Go source changes: they are hashed). */
 const RECIPE = 1;
 const REFLECT2_DEBIAN = '/usr/share/gocode/src/github.com/modern-go/reflect2';
 const APT_OPTIONS = ['-o', 'Acquire::http::Timeout=30', '-o', 'Acquire::Retries=2', '-q'];
@@ -36,11 +36,18 @@ async function isExecutable(path) {
   }
 }
 
-/** The cache revision: client-go version, recipe and main.go's hash. */
+/** The program's Go files (main.go and the scenario files beside it), sorted. */
+function goFiles() {
+  return readdirSync(here)
+    .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+    .sort();
+}
+
+/** The cache revision: client-go version, recipe and the Go files' hash. */
 export function clientGoBenchRev() {
-  const hash = createHash('sha256')
-    .update(readFileSync(join(here, 'main.go')))
-    .update(String(RECIPE));
+  const hash = createHash('sha256');
+  for (const f of goFiles()) hash.update(f).update(readFileSync(join(here, f)));
+  hash.update(String(RECIPE));
   return `v1.20.2-${hash.digest('hex').slice(0, 12)}`;
 }
 
@@ -112,7 +119,7 @@ export async function ensureClientGoBench(say = (line) => process.stderr.write(`
     await mkdir(dirname(tree), { recursive: true });
     await rename(join(work, top), tree);
     await mkdir(join(tree, 'kcbench'));
-    await copyFile(join(here, 'main.go'), join(tree, 'kcbench', 'main.go'));
+    for (const f of goFiles()) await copyFile(join(here, f), join(tree, 'kcbench', f));
     // As envtest does: v1.20.2's vendored reflect2 v1.0.1 crashes in map iteration when built with
     // Go >= 1.18; Debian ships the fixed v1.0.2 sources (the informer scenario decodes maps).
     const vendored = join(tree, 'vendor', 'github.com', 'modern-go', 'reflect2');

@@ -9,6 +9,7 @@
 //	workers [rate] [seconds] [workers] [warmup] [chunk]
 //	                                    workers drain a rate-limiting queue fed at rate adds/s; add-to-get latency
 //	sync <kubeconfig> <namespace> <n>   informer cold sync of the namespace's ConfigMaps (expects n)
+//	watch <url> <n>                     n watch events through an informer (informers.go)
 package main
 
 import (
@@ -247,5 +248,5 @@ func syncScenario(args []string) (result, error) {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return result{"ms": ms, "count": count, "ok": count == expected, "heapMB": float64(m.HeapAlloc) / (1 << 20)}, nil
+	return memoryFigures(result{"ms": ms, "count": count, "ok": count == expected, "heapMB": float64(m.HeapAlloc) / (1 << 20)}), nil
 }

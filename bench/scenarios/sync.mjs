@@ -1,7 +1,13 @@
 // Informer cold sync: wall time from start to synced for every ConfigMap of a namespace, then heap
-// after a forced GC and RSS. argv: client, kubeconfig path, namespace, expected count, and 'gzip' to
-// let kube-client ask for compressed responses (client-go's default; off otherwise, like the floor).
-const [client, kubeconfig, ns, expectedText, compression] = process.argv.slice(2);
+// after a forced GC, RSS and peak RSS. argv: client, kubeconfig path, namespace, expected count, and
+// a mode: 'gzip' lets kube-client ask for compressed responses (client-go's default; off otherwise,
+// like the floor); 'paged' makes kube-client's Reflector list from etcd in pages of 500 (without
+// resourceVersion=0, which the watch cache serves in one piece whatever the limit); 'paged-overlap'
+// the same with each next page requested as soon as the current page's continue token arrives.
+import { getHeapStatistics } from 'node:v8';
+
+const [client, kubeconfig, ns, expectedText, mode] = process.argv.slice(2);
+const compression = mode;
 const expected = Number(expectedText);
 const started = performance.now();
 let keep;
@@ -15,7 +21,13 @@ if (client === 'kube-client') {
     qps: -1,
     disableCompression: compression !== 'gzip',
   });
-  const inf = new SharedIndexInformer(listWatchFromResource(cs.coreV1.configMaps(ns)));
+  const paged = (o) => {
+    if (o.resourceVersion === '0') o.resourceVersion = undefined;
+  };
+  const pagedMode = mode === 'paged' || mode === 'paged-overlap';
+  const inf = new SharedIndexInformer(listWatchFromResource(cs.coreV1.configMaps(ns), pagedMode ? paged : undefined), {
+    reflector: { overlapPages: mode === 'paged-overlap' },
+  });
   inf.addEventHandler({ onAdd() {} });
   const ac = new AbortController();
   void inf.run(ac.signal);
@@ -70,7 +82,16 @@ function report(count) {
   globalThis.gc?.();
   const mem = process.memoryUsage();
   process.stdout.write(
-    `${JSON.stringify({ ms, count, ok: count === expected, heapMB: mem.heapUsed / 2 ** 20, rssMB: mem.rss / 2 ** 20, keep: Boolean(keep) })}\n`,
+    `${JSON.stringify({
+      ms,
+      count,
+      ok: count === expected,
+      heapMB: mem.heapUsed / 2 ** 20,
+      rssMB: mem.rss / 2 ** 20,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      heapLimitMB: getHeapStatistics().heap_size_limit / 2 ** 20,
+      keep: Boolean(keep),
+    })}\n`,
   );
   process.exit(0);
 }

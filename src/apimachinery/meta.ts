@@ -88,6 +88,11 @@ export interface ListOptions {
   timeoutSeconds?: number;
   limit?: number;
   continue?: string;
+  /**
+   * With `watch`: first send the current state as ADDED events, then a BOOKMARK annotated
+   * `k8s.io/initial-events-end` (watch-list, KEP-3157; servers from v1.27 with the WatchList feature).
+   */
+  sendInitialEvents?: boolean;
 }
 
 /** Query options of get. */

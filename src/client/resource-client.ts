@@ -8,6 +8,7 @@ import type {
   GetOptions,
   KubeList,
   KubeObject,
+  ListMeta,
   ListOptions,
   PatchOptions,
   Status,
@@ -88,15 +89,16 @@ export class ResourceClient<T extends KubeObject = KubeObject, TList extends Kub
     return (await this.req(this.restClient.get(), name, [], signal).versionedParams(o).do()).into<T>();
   }
 
-  /** LIST objects (use `limit`/`continue` to page); `timeoutSeconds` also bounds the call, as in client-go. */
-  async list(options?: WithSignal<ListOptions>): Promise<TList> {
-    const [o, signal] = ResourceClient.split(options);
-    return (
-      await this.forList(this.req(this.restClient.get(), undefined, [], signal))
-        .versionedParams(o)
-        .timeout((o.timeoutSeconds ?? 0) * 1000)
-        .do()
-    ).into<TList>();
+  /**
+   * LIST objects (use `limit`/`continue` to page); `timeoutSeconds` also bounds the call, as in
+   * client-go. The items are parsed while the response streams (`Request.doList`).
+   */
+  async list(options?: WithSignal<ListOptions> & { onListMeta?: (m: ListMeta) => void }): Promise<TList> {
+    const [{ onListMeta, ...o }, signal] = ResourceClient.split(options);
+    return await this.forList(this.req(this.restClient.get(), undefined, [], signal))
+      .versionedParams(o)
+      .timeout((o.timeoutSeconds ?? 0) * 1000)
+      .doList<TList>(onListMeta ? { onMeta: onListMeta } : undefined);
   }
 
   /** Adjusts list requests (the metadata client asks for PartialObjectMetadataList here). */

@@ -47,6 +47,7 @@ export {
 export { instrumentRoundTrip, LOGGED_BODY_CHARS_V8, MAX_LOGGED_BODY_BYTES } from './request-log.js';
 export { MAX_STATUS_CAUSES, MAX_STATUS_MESSAGE_CHARS, Request, type RequestBody } from './request.js';
 export { RESTClient, rateLimiterFor, restClientFor, unversionedRESTClientFor } from './rest-client.js';
+export { ListDecoder, type ListDecoderHooks } from './list-decoder.js';
 export { Result } from './result.js';
 export type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 export {

@@ -10,6 +10,7 @@ import type { Watch } from '../apimachinery/watch/types.js';
 import type { RateLimiter } from '../util/flowcontrol/rate-limiter.js';
 import { invalidPathSegment, RequestAbortedError, RequestConstructionError, TransportError } from './errors.js';
 import { type HttpResponse, headerValue, headerValues, type RoundTrip } from './http.js';
+import { ListDecoder, type ListDecoderHooks } from './list-decoder.js';
 import { observe, type RestMetrics } from './metrics.js';
 import { Result } from './result.js';
 import type { URLBackoffManager } from './url-backoff.js';
@@ -434,6 +435,32 @@ export class Request {
     if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readErrorBody(res));
     const body = await this.readBody(res);
     return new Result(res.status, res.headers, body, warnings);
+  }
+
+  /**
+   * Like `(await do()).into()`, for List responses: the body is decoded while it streams, each run
+   * of complete items parsed as it arrives ({@link ListDecoder}), so the whole body is never held
+   * at once. The result is exactly what `into()` gives; `hooks.onMeta` sees the List's metadata as
+   * soon as it arrives (before the items).
+   *
+   * @example
+   * const list = await rc.get().namespace('default').resource('configmaps').doList<ConfigMapList>();
+   */
+  async doList<T>(hooks?: ListDecoderHooks): Promise<T> {
+    const { res } = await this.send(false);
+    if (res.status < 200 || res.status > 299) throw this.errorFor(res, await this.readErrorBody(res));
+    const decoder = new ListDecoder(hooks);
+    try {
+      for await (const chunk of res.body) decoder.write(chunk);
+    } catch (err) {
+      if (err instanceof SyntaxError) throw err;
+      throw new TransportError(
+        `${this.describe()}: reading the response failed: ${(err as Error).message}`,
+        this.url().pathname,
+        { cause: err },
+      );
+    }
+    return decoder.end() as T;
   }
 
   /** Like {@link do} but resolves with the body bytes. */

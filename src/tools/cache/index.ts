@@ -27,6 +27,12 @@ export { Reflector, type ReflectorOptions, type ReflectorStore } from './reflect
 export { SharedIndexInformer, type SharedInformerOptions, waitForCacheSync } from './shared-informer.js';
 export { onCacheSynced, type SyncSource } from './synced.js';
 export {
+  INITIAL_EVENTS_END_ANNOTATION,
+  isInitialEventsEndBookmark,
+  type WatchListResult,
+  watchListSync,
+} from './watch-list.js';
+export {
   type IndexFunc,
   type Indexer,
   type Indexers,

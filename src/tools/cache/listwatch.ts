@@ -1,12 +1,13 @@
 // ListerWatcher: how a Reflector lists and watches one resource. newListWatchFromClient builds one
 // over a RESTClient, the common case.
-import type { KubeList, ListOptions } from '../../apimachinery/meta.js';
+import type { KubeList, ListMeta, ListOptions } from '../../apimachinery/meta.js';
 import type { Watch } from '../../apimachinery/watch/types.js';
 import type { RESTClient } from '../../rest/rest-client.js';
 
 /** Lists and watches one kind of object. */
 export interface ListerWatcher<T = unknown> {
-  list(options: ListOptions, signal?: AbortSignal): Promise<KubeList<T>>;
+  /** `onListMeta` (optional to honour) sees the List's metadata as soon as it arrives, before the items. */
+  list(options: ListOptions, signal?: AbortSignal, onListMeta?: (metadata: ListMeta) => void): Promise<KubeList<T>>;
   watch(options: ListOptions, signal?: AbortSignal): Promise<Watch<T>>;
 }
 
@@ -30,10 +31,14 @@ export function newListWatchFromClient<T = unknown>(
     return out;
   };
   return {
-    async list(o, signal) {
-      return (
-        await client.get().namespace(namespace).resource(resource).versionedParams(prepare(o)).signal(signal).do()
-      ).into<KubeList<T>>();
+    async list(o, signal, onListMeta) {
+      return client
+        .get()
+        .namespace(namespace)
+        .resource(resource)
+        .versionedParams(prepare(o))
+        .signal(signal)
+        .doList<KubeList<T>>(onListMeta ? { onMeta: onListMeta } : undefined);
     },
     watch(o, signal) {
       return client
@@ -49,7 +54,10 @@ export function newListWatchFromClient<T = unknown>(
 
 /** The list/watch half of a ResourceClient (typed or dynamic). */
 export interface ListWatchable<T> {
-  list(options?: ListOptions & { signal?: AbortSignal }): Promise<KubeList<T>>;
+  /** LIST; `onListMeta` (when honoured) sees the List's metadata before its items. */
+  list(
+    options?: ListOptions & { signal?: AbortSignal; onListMeta?: (metadata: ListMeta) => void },
+  ): Promise<KubeList<T>>;
   watch(options?: ListOptions & { signal?: AbortSignal }): Promise<Watch<T>>;
 }
 
@@ -67,7 +75,7 @@ export function listWatchFromResource<T>(client: ListWatchable<T>, tweak?: (o: L
     return out;
   };
   return {
-    list: (o, signal) => client.list({ ...prepare(o), signal }),
+    list: (o, signal, onListMeta) => client.list({ ...prepare(o), signal, ...(onListMeta ? { onListMeta } : {}) }),
     watch: (o, signal) => client.watch({ ...prepare(o), signal }),
   };
 }

@@ -20,6 +20,7 @@ import { type Clock, realClock } from '../../util/wait/clock.js';
 import { holdAbortListeners } from '../../util/wait/shared-signal.js';
 import { DEFAULT_PAGE_SIZE, ListPager } from '../pager/pager.js';
 import type { ListerWatcher } from './listwatch.js';
+import { type WatchListResult, watchListSync } from './watch-list.js';
 
 /** What a Reflector writes into (a DeltaFIFO or any Store). */
 export interface ReflectorStore<T> {
@@ -47,6 +48,17 @@ export interface ReflectorOptions {
   backoffManager?: BackoffManager;
   /** Time source of backoff, resync and the short-watch check (default: the real clock; tests pass a FakeClock). */
   clock?: Clock;
+  /**
+   * Sync with a watch-list (KEP-3157, client-go's WatchListClient) instead of LIST + WATCH: one watch
+   * with sendInitialEvents=true streams the state, then the changes. Falls back to LIST + WATCH when
+   * the server refuses it (any server before v1.27, or without the WatchList feature). Default false.
+   */
+  useWatchList?: boolean;
+  /**
+   * Request each next page as soon as the current page's continue token arrives (ListPager.overlapPages;
+   * default true: 100k ConfigMaps paged from etcd synced in 19 s instead of 29 s, docs/benchmarks.md).
+   */
+  overlapPages?: boolean;
 }
 
 const errorStopRequested = new Error('stop requested');
@@ -149,8 +161,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
     rv: string,
     signal: AbortSignal,
   ): Promise<{ items: T[]; resourceVersion: string; paged: boolean }> {
-    const pager = new ListPager<T>((o, s) => this.listerWatcher.list(o, s));
+    const pager = new ListPager<T>((o, s, onMeta) => this.listerWatcher.list(o, s, onMeta));
     pager.pageSize = this.options.pageSize ?? DEFAULT_PAGE_SIZE;
+    pager.overlapPages = this.options.overlapPages ?? true;
     if (!this.paginatedResult && rv !== '' && rv !== '0') pager.pageSize = 0; // served from the watch cache
     const { list, paginated } = await pager.list({ resourceVersion: rv }, signal);
     return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '', paged: paginated };
@@ -158,18 +171,25 @@ export class Reflector<T extends KubeObject = KubeObject> {
 
   /** One list, then watches until a watch fails in a way that needs a relist. */
   async listAndWatch(signal: AbortSignal): Promise<void> {
-    await this.list(signal);
+    let handover = this.options.useWatchList ? await this.watchList(signal) : undefined;
+    if (!handover) await this.list(signal);
     const resync = this.startResync(signal);
     try {
       while (!signal.aborted) {
         const minTimeout = this.options.minWatchTimeoutMs ?? 5 * 60_000;
         const timeoutSeconds = Math.floor((minTimeout * (Math.random() + 1)) / 1000);
         let w: Watch<T>;
+        let pending: WatchEvent<T>[] = [];
         try {
-          w = await this.listerWatcher.watch(
-            { resourceVersion: this.lastSyncResourceVersion, timeoutSeconds, allowWatchBookmarks: true },
-            signal,
-          );
+          if (handover) {
+            // The watch-list's watch goes on with the changes.
+            ({ watch: w, pending } = handover);
+            handover = undefined;
+          } else
+            w = await this.listerWatcher.watch(
+              { resourceVersion: this.lastSyncResourceVersion, timeoutSeconds, allowWatchBookmarks: true },
+              signal,
+            );
         } catch (err) {
           if (signal.aborted) return;
           if (isConnectionRefused(err) || isTooManyRequests(err)) {
@@ -183,6 +203,12 @@ export class Reflector<T extends KubeObject = KubeObject> {
           throw err;
         }
         try {
+          try {
+            for (const ev of pending) this.handleEvent(ev);
+          } catch (err) {
+            w.stop();
+            throw err;
+          }
           await this.watchHandler(w, signal);
         } catch (err) {
           if (err === errorStopRequested || signal.aborted) return;
@@ -199,6 +225,34 @@ export class Reflector<T extends KubeObject = KubeObject> {
     } finally {
       resync?.abort();
     }
+  }
+
+  /**
+   * The watch-list sync: the store replaced with the initial events' state, and the watch handed on;
+   * undefined after any failure (logged, as client-go's warning), so that LIST + WATCH takes over.
+   */
+  private async watchList(signal: AbortSignal): Promise<WatchListResult<T> | undefined> {
+    const minTimeout = this.options.minWatchTimeoutMs ?? 5 * 60_000;
+    const timeoutSeconds = Math.floor((minTimeout * (Math.random() + 1)) / 1000);
+    const rv = this.lastSyncUnavailable ? '' : this.lastSyncResourceVersion;
+    let result: WatchListResult<T>;
+    try {
+      result = await watchListSync(this.listerWatcher, rv, timeoutSeconds, signal, this.clock);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      const why = (err as Error)?.message ?? String(err);
+      this.handleError(
+        new Error(
+          `${this.name}: the watch-list request ended with an error, falling back to LIST + WATCH (making progress is better than deadlocking): ${why}`,
+          { cause: err },
+        ),
+      );
+      return undefined;
+    }
+    this.lastSyncUnavailable = false;
+    this.store.replace(result.items, result.resourceVersion);
+    this.lastSyncResourceVersion = result.resourceVersion;
+    return result;
   }
 
   private startResync(signal: AbortSignal): AbortController | undefined {

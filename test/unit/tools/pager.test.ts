@@ -363,3 +363,62 @@ describe('ListPager.eachListItem', () => {
     expect(s.signals).toEqual([ac.signal]);
   });
 });
+
+describe('ListPager.overlapPages', () => {
+  /**
+   * Pages that announce their metadata first and their items later (as a streamed response does);
+   * the log shows when each page was requested and when its body ended.
+   */
+  function streamed(total: number, failAt?: number) {
+    const log: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const fn: ListPageFunc<Item> = async (o, _signal, onListMeta) => {
+      const from = o.continue ? Number(o.continue) : 0;
+      log.push(`request ${from}`);
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      if (failAt === from) {
+        inFlight--;
+        throw internal();
+      }
+      const to = Math.min(total, from + (o.limit ?? total));
+      const metadata = { resourceVersion: '7', ...(to < total ? { continue: String(to) } : {}) };
+      onListMeta?.(metadata);
+      await new Promise((r) => setTimeout(r, 20)); // the items still arriving
+      log.push(`end ${from}`);
+      inFlight--;
+      return { metadata, items: items(from, to) };
+    };
+    return { fn, log, maxInFlight: () => maxInFlight };
+  }
+
+  it('requests the next page while the current one arrives, one page ahead at most, same result', async () => {
+    const s = streamed(10);
+    const pager = new ListPager(s.fn);
+    pager.pageSize = 3;
+    pager.overlapPages = true;
+    const { list, paginated } = await pager.list({ resourceVersion: '0' });
+    expect(paginated).toBe(true);
+    expect(names(list.items)).toEqual(names(items(0, 10)));
+    expect(list.metadata).toEqual({ resourceVersion: '7' });
+    // Page 3 is requested before page 0's body has ended; never more than two pages in flight.
+    expect(s.log.indexOf('request 3')).toBeLessThan(s.log.indexOf('end 0'));
+    expect(s.maxInFlight()).toBe(2);
+
+    const serial = streamed(10);
+    const plain = new ListPager(serial.fn);
+    plain.pageSize = 3;
+    expect((await plain.list({ resourceVersion: '0' })).list).toEqual(list);
+    expect(serial.maxInFlight()).toBe(1);
+  });
+
+  it('a failing prefetched page rejects the list (no unhandled rejection)', async () => {
+    const s = streamed(10, 6);
+    const pager = new ListPager(s.fn);
+    pager.pageSize = 3;
+    pager.overlapPages = true;
+    await expect(pager.list({})).rejects.toBeInstanceOf(StatusError);
+  });
+});
