@@ -32,6 +32,7 @@ export {
   type PodExecOptions,
   type PodExecTextOptions,
   type PodPortForwardOptions,
+  type PodsClient,
   podAttach,
   podExec,
   podExecText,

@@ -24,8 +24,14 @@ export type PodAttachOptions = Omit<AttachOptions, 'namespace' | 'pod'>;
 /** `pods(ns).portForward(name, ...)` options. */
 export type PodPortForwardOptions = Omit<PortForwardOptions, 'namespace' | 'pod'>;
 
+/**
+ * Any pods client (the typed `coreV1.pods(ns)` or a generic one): what the stream helpers take.
+ *
+ * @example
+ * const pods: PodsClient = cs.coreV1.pods('default');
+ */
 // biome-ignore lint/suspicious/noExplicitAny: any pods client
-type PodsClient = ResourceClient<any, any>;
+export type PodsClient = ResourceClient<any, any>;
 
 /**
  * exec on a pod of this client's namespace.

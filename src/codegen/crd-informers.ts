@@ -16,7 +16,7 @@ export interface InformerRuntimeImports {
 
 /**
  * The import specifiers of the informer and lister files `pathToRoot` below the output folder, for
- * a package name or a relative path to kube-client's `src` (as {@link runtimeFor}).
+ * a package name or a relative path to kube-client's `src` (as `runtimeFor`).
  *
  * @example
  * informerRuntimeFor('kube-client', '../').informers; // 'kube-client/informers'
@@ -162,7 +162,7 @@ export function renderCrdInformers(
 }
 
 /**
- * Renders `informers.ts`: {@link informersFor}, the typed informers of every group version over
+ * Renders `informers.ts`: `informersFor`, the typed informers of every group version over
  * one SharedInformerFactory and the generated Clientset.
  *
  * @example

@@ -20,6 +20,7 @@ export { renderCrdTypes } from './crd-types.js';
 export { CodegenError } from './errors.js';
 export {
   applyConfigurationName,
+  type ClientStyle,
   groupVersionAccessor,
   resourceAccessor,
   type RuntimeImports,

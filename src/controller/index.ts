@@ -100,6 +100,7 @@ export {
   preserveUnknownFields,
   type Schema,
   SchemaError,
+  type Simplify,
   type StringOptions,
   string,
 } from './schema.js';

@@ -41,7 +41,14 @@ export type Infer<S> = S extends Schema<infer T, boolean> ? T : never;
 /** The properties of an object schema. */
 export type Properties = Record<string, AnySchema>;
 
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/**
+ * Flattens an intersection into one object type, so inferred resource types read as plain objects in
+ * editors.
+ *
+ * @example
+ * type AB = Simplify<{ a: 1 } & { b: 2 }>; // { a: 1; b: 2 }
+ */
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** The type of an object with the given properties: optional ones with `?`, the others required. */
 export type InferObject<P extends Properties> = Simplify<
