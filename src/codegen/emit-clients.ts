@@ -378,8 +378,8 @@ export function renderClientset(gvs: GroupVersionModel[], runtime: RuntimeImport
     '  /** Same as forConfig. */\n  static newForConfig(config: Config): Clientset {\n    return new Clientset(config);\n  }\n\n';
   out +=
     "  /**\n   * Releases this clientset's reference on its connection pool (closed when nothing else uses it;\n   * requests in flight finish first). Requests afterwards fail with a TransportError of code\n   * CLIENT_CLOSED.\n   *\n   * @example\n   * const cs = Clientset.forConfig(config);\n   * try { await run(cs); } finally { await cs.close(); }\n   */\n  close(): Promise<void> {\n    return this.pool.close();\n  }\n\n";
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal into the generated code
   out +=
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: emits a template literal into the generated code
     '  private client<C>(group: string, version: string, make: new (rc: RESTClient) => C): C {\n    const key = `${group}/${version}`;\n    let c = this.clients.get(key) as C | undefined;\n    if (!c) {\n      c = new make(this.pool.forGroupVersion({ group, version }));\n      this.clients.set(key, c);\n    }\n    return c;\n  }\n';
   for (const gv of gvs) {
     const id = groupVersionAccessor(gv);
