@@ -8,7 +8,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type * as Yaml from 'yaml';
 import type { Config } from '../rest/config.js';
 import { protectSecrets } from '../rest/redact.js';
-import { nodeRequire } from '../util/platform/node-require.js';
+import { loadDependency } from '../util/platform/node-require.js';
 import { KubeconfigError } from './errors.js';
 import { inClusterConfig } from './in-cluster.js';
 import { MAX_YAML_DEPTH, yamlNestingDepth } from './yaml-depth.js';
@@ -150,9 +150,7 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     // The parser's warnings (an unknown tag, say) are never printed: they quote the source line,
     // which may hold a token. Errors become a KubeconfigError with a position and no source text.
     // yaml is loaded on the first kubeconfig read, not when kube-client is imported.
-    const { LineCounter, parseDocument } = (
-      typeof require === 'function' ? require('yaml') : nodeRequire('yaml')
-    ) as typeof Yaml;
+    const { LineCounter, parseDocument } = loadDependency('yaml', () => require('yaml')) as typeof Yaml;
     const lineCounter = new LineCounter();
     const parsed = parseDocument(text, { prettyErrors: false, logLevel: 'silent', lineCounter });
     const e = parsed.errors[0];

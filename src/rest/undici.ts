@@ -10,7 +10,7 @@
 // imported: a program that never sends a request does not pay for them.
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import { nodeRequire } from '../util/platform/node-require.js';
+import { loadDependency } from '../util/platform/node-require.js';
 
 interface UndiciParts {
   Agent: typeof Undici.Agent;
@@ -26,28 +26,27 @@ function undici(): UndiciParts {
   // What undici's index does with `Object.assign(Dispatcher.prototype, api)`, for `connect` only
   // (the same function, so loading the index too changes nothing).
   const dispatcherPrototype = (
-    (typeof require === 'function'
-      ? require('undici/lib/dispatcher/dispatcher.js')
-      : nodeRequire('undici/lib/dispatcher/dispatcher.js')) as { prototype: Record<string, unknown> }
+    loadDependency('undici/lib/dispatcher/dispatcher.js', () => require('undici/lib/dispatcher/dispatcher.js')) as {
+      prototype: Record<string, unknown>;
+    }
   ).prototype;
   if (typeof dispatcherPrototype.connect !== 'function')
-    dispatcherPrototype.connect =
-      typeof require === 'function'
-        ? require('undici/lib/api/api-connect.js')
-        : nodeRequire('undici/lib/api/api-connect.js');
+    dispatcherPrototype.connect = loadDependency('undici/lib/api/api-connect.js', () =>
+      require('undici/lib/api/api-connect.js'),
+    );
   parts = {
-    Agent: (typeof require === 'function'
-      ? require('undici/lib/dispatcher/agent.js')
-      : nodeRequire('undici/lib/dispatcher/agent.js')) as typeof Undici.Agent,
-    ProxyAgent: (typeof require === 'function'
-      ? require('undici/lib/dispatcher/proxy-agent.js')
-      : nodeRequire('undici/lib/dispatcher/proxy-agent.js')) as typeof Undici.ProxyAgent,
-    EnvHttpProxyAgent: (typeof require === 'function'
-      ? require('undici/lib/dispatcher/env-http-proxy-agent.js')
-      : nodeRequire('undici/lib/dispatcher/env-http-proxy-agent.js')) as typeof Undici.EnvHttpProxyAgent,
-    request: (typeof require === 'function'
-      ? require('undici/lib/api/api-request.js')
-      : nodeRequire('undici/lib/api/api-request.js')) as UndiciParts['request'],
+    Agent: loadDependency('undici/lib/dispatcher/agent.js', () =>
+      require('undici/lib/dispatcher/agent.js'),
+    ) as typeof Undici.Agent,
+    ProxyAgent: loadDependency('undici/lib/dispatcher/proxy-agent.js', () =>
+      require('undici/lib/dispatcher/proxy-agent.js'),
+    ) as typeof Undici.ProxyAgent,
+    EnvHttpProxyAgent: loadDependency('undici/lib/dispatcher/env-http-proxy-agent.js', () =>
+      require('undici/lib/dispatcher/env-http-proxy-agent.js'),
+    ) as typeof Undici.EnvHttpProxyAgent,
+    request: loadDependency('undici/lib/api/api-request.js', () =>
+      require('undici/lib/api/api-request.js'),
+    ) as UndiciParts['request'],
   };
   return parts;
 }

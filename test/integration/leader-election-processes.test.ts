@@ -54,10 +54,14 @@ function startReplica(ns: string, identity: string): Replica {
   return r;
 }
 
-const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
+const until = async (
+  cond: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string | (() => string),
+): Promise<void> => {
   const end = Date.now() + ms;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${ms} ms`);
+    if (Date.now() > end) throw new Error(`${typeof what === 'string' ? what : what()}: not in ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 };
@@ -92,7 +96,11 @@ describe('leader election with two processes', () => {
   it('one reconciles, the standby takes over after SIGKILL within the lease duration plus slack', async () => {
     const a = startReplica(ns, 'a');
     replicas.push(a);
-    await until(() => a.reconciles.length >= 3, 60_000, `a reconciles (output: ${a.output.join(' | ')})`);
+    await until(
+      () => a.reconciles.length >= 3,
+      60_000,
+      () => `a reconciles (output: ${a.output.join(' | ')})`,
+    );
 
     const b = startReplica(ns, 'b');
     replicas.push(b);

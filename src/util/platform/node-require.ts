@@ -35,3 +35,25 @@ export function nodeRequire(id: string): unknown {
   cached ??= typeof require === 'function' ? require : nodeModule.createRequire(ownFile());
   return cached(id);
 }
+
+/**
+ * Loads a dependency on first use: `direct` is the caller's literal `require('x')` (what bundlers
+ * see and bundle), used where a `require` exists; `nodeRequire(id)` otherwise, and also when that
+ * `require` is a bundler's stand-in that cannot load external packages (esbuild's ESM output with
+ * `packages: 'external'` defines a `require` that throws "Dynamic require ... is not supported").
+ *
+ * @example
+ * const yaml = loadDependency('yaml', () => require('yaml')) as typeof import('yaml');
+ */
+export function loadDependency(id: string, direct: () => unknown): unknown {
+  if (typeof require !== 'function') return nodeRequire(id);
+  try {
+    return direct();
+  } catch (err) {
+    try {
+      return nodeModule.createRequire(ownFile())(id);
+    } catch {
+      throw err;
+    }
+  }
+}
