@@ -133,7 +133,11 @@ describe('streams against a real kubelet', () => {
       .pods(ns)
       .create(busybox('echoer', 'while read l; do echo "got $l"; done; sleep 3600', { stdin: true }) as never);
     await cs.coreV1.pods(ns).create(busybox('tty', 'sh', { stdin: true, tty: true }) as never);
-    const once = busybox('once', 'read l; echo "once $l"', { stdin: true }) as { spec: Record<string, unknown> };
+    // The pause after the read: stdin and stdout are attached by one call, but a line echoed before
+    // containerd has wired stdout up to this session is lost (kubectl attach has the same race).
+    const once = busybox('once', 'read l; sleep 1; echo "once $l"', { stdin: true }) as {
+      spec: Record<string, unknown>;
+    };
     once.spec.restartPolicy = 'Never';
     await cs.coreV1.pods(ns).create(once as never);
     await Promise.all(['shell', 'web', 'counter', 'echoer', 'tty', 'once'].map(running));
