@@ -10,6 +10,7 @@
 import * as nodeModule from 'node:module';
 
 let cached: NodeJS.Require | undefined;
+let ownRequireCached: NodeJS.Require | undefined;
 
 /** The file (path or file: URL) this module was loaded from. */
 function ownFile(): string {
@@ -32,8 +33,14 @@ function ownFile(): string {
  * const yaml = (typeof require === 'function' ? require('yaml') : nodeRequire('yaml')) as typeof import('yaml');
  */
 export function nodeRequire(id: string): unknown {
-  cached ??= typeof require === 'function' ? require : nodeModule.createRequire(ownFile());
+  cached ??= typeof require === 'function' ? require : ownRequire();
   return cached(id);
+}
+
+/** A `require` resolving from this file's own location, made once (it reads a stack trace). */
+function ownRequire(): NodeJS.Require {
+  ownRequireCached ??= nodeModule.createRequire(ownFile());
+  return ownRequireCached;
 }
 
 /**
@@ -51,7 +58,7 @@ export function loadDependency(id: string, direct: () => unknown): unknown {
     return direct();
   } catch (err) {
     try {
-      return nodeModule.createRequire(ownFile())(id);
+      return ownRequire()(id);
     } catch {
       throw err;
     }
