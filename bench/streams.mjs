@@ -2,12 +2,17 @@
 // port-forward (a 10 MiB file from busybox httpd, through a forwarded local port, fetched by curl
 // in its own process for both, so that the HTTP client does not share kube-client's process) and
 // exec stdout (64 MiB of zeros through `head -c`), alternating, a few rounds each; then the open
-// handles of this process after 100 concurrent port-forward connections have closed. Run after
+// handles of this process after 100 concurrent port-forward connections have closed. For each
+// port-forward GET it also reads the CPU time the cluster's processes (kube-apiserver, kubelet,
+// containerd) and the forwarding client (this process, or kubectl) spent, from /proc: on a 2-core
+// machine the sum of those sets the rate. Run after
 // `npm run build`: node bench/streams.mjs (STREAM_ROUNDS=5 by default). Without curl on the PATH
 // the port-forward GET runs in this process.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
 
 const { startControlPlane } = await import('../dist/esm/envtest/index.js');
 const { Clientset } = await import('../dist/esm/kubernetes/index.js');
@@ -61,6 +66,35 @@ try {
     await new Promise((r) => setTimeout(r, 500));
   }
   const kubectlArgs = ['--kubeconfig', cp.kubeconfigPath, '-n', ns];
+
+  // CPU time (user + system, ms) of a process from /proc/<pid>/stat (clock ticks of 10 ms).
+  const procCpuMs = (pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return 0;
+    }
+  };
+  // The cluster's data path: this control plane's kube-apiserver, kubelet and containerd (their
+  // command lines name its temp dir).
+  const cpDir = dirname(cp.kubeconfigPath);
+  const clusterPids = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return /(^|\/)(kube-apiserver|kubelet|containerd)$/.test(cmd[0]) && cmd.some((a) => a.includes(cpDir));
+      } catch {
+        return false;
+      }
+    });
+  const clusterCpuMs = () => clusterPids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  const ownCpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
 
   const get = (port) =>
     new Promise((resolve, reject) => {
@@ -123,9 +157,16 @@ try {
   await get(ours);
   await get(theirs);
   const pfRates = { 'kube-client': [], kubectl: [] };
+  const pfCpu = { 'kube-client': { cluster: [], client: [] }, kubectl: { cluster: [], client: [] } };
+  const measured = async (who, port, clientCpuMs) => {
+    const [cluster0, client0] = [clusterCpuMs(), clientCpuMs()];
+    pfRates[who].push(haveCurl ? await curl(port) : await timed(() => get(port)));
+    pfCpu[who].cluster.push(clusterCpuMs() - cluster0);
+    pfCpu[who].client.push(clientCpuMs() - client0);
+  };
   for (let i = 0; i < rounds; i++) {
-    pfRates['kube-client'].push(haveCurl ? await curl(ours) : await timed(() => get(ours)));
-    pfRates.kubectl.push(haveCurl ? await curl(theirs) : await timed(() => get(theirs)));
+    await measured('kube-client', ours, ownCpuMs);
+    await measured('kubectl', theirs, () => procCpuMs(kpf.pid));
   }
   kpf.kill();
 
@@ -201,6 +242,11 @@ try {
   );
   for (const [k, v] of Object.entries(pfRates))
     say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
+  say(
+    `CPU per 10 MiB GET, ms (median of ${rounds}): cluster = kube-apiserver + kubelet + containerd (${clusterPids.length} processes); client = the forwarder`,
+  );
+  for (const [k, v] of Object.entries(pfCpu))
+    say(`  ${k.padEnd(12)} cluster ${median(v.cluster).toFixed(0)}, client ${median(v.client).toFixed(0)}`);
   say(`exec stdout, ${EXEC_BYTES / 1024 / 1024} MiB (MiB/s, median of ${rounds}):`);
   for (const [k, v] of Object.entries(execRates))
     say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);

@@ -16,7 +16,7 @@ export const LOGGED_BODY_CHARS_V8 = 1024;
 export const MAX_LOGGED_BODY_BYTES = 256 * 1024;
 
 /** The URL as a log line shows it: never with userinfo. */
-function logUrl(url: URL): string {
+export function logUrl(url: URL): string {
   if (!url.username && !url.password) return url.href;
   const u = new URL(url.href);
   u.username = '';

@@ -15,6 +15,7 @@ import type { Config } from '../../../src/rest/config.js';
 import { clearExecCredentialCache } from '../../../src/rest/exec-credentials.js';
 import { TransportError } from '../../../src/rest/errors.js';
 import { webSocketDialerFor } from '../../../src/rest/websocket.js';
+import { type LogEntry, newLogger } from '../../../src/util/log/index.js';
 import { type ChannelServer, startChannelServer } from '../../support/channel-server.js';
 import { startSocks5Proxy } from '../../support/connect-proxy.js';
 
@@ -151,6 +152,55 @@ describe('webSocketDialerFor', () => {
     ).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TransportError);
     expect((e as Error).message).toMatch(/self.signed|unable to verify|UNABLE_TO_VERIFY|SELF_SIGNED|certificate/i);
+  });
+
+  it('resumes its TLS session on later upgrades (one full handshake per dialer, as each forwarded connection upgrades anew)', async () => {
+    const reused: boolean[] = [];
+    server = await startChannelServer(
+      () => ({
+        accept: (ws) => {
+          reused.push((ws as unknown as { _socket: import('node:tls').TLSSocket })._socket.isSessionReused());
+          ws.close(1000);
+        },
+      }),
+      { tls: { key: pem('server.key'), cert: pem('server.crt') } },
+    );
+    const config: Config = { host: server.url, tls: { caData: pem('ca.crt') }, bearerToken: 't' };
+    const dial = webSocketDialerFor(config);
+    const url = new URL(`${server.url}/api/v1/namespaces/ns/pods/p/portforward?ports=80`);
+    for (let i = 0; i < 3; i++) (await dial(url, { protocols: ['v4.channel.k8s.io'] })).ws.terminate();
+    // Another dialer (another config) starts with a full handshake of its own.
+    (await webSocketDialerFor(config)(url, { protocols: ['v4.channel.k8s.io'] })).ws.terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reused).toEqual([false, true, true, false]);
+  });
+
+  it('logs each upgrade as kubectl -v=6 does (101 or the refusal, with its latency) and its headers at 7, redacted', async () => {
+    const entries: LogEntry[] = [];
+    const logger = newLogger((e) => entries.push(e), { verbosity: 7 });
+    server = await startChannelServer(
+      (req) =>
+        req.url.pathname.includes('/pods/missing/') ? { refuse: { status: 404, body: 'pod not found' } } : accept(),
+      { tls: { key: pem('server.key'), cert: pem('server.crt') } },
+    );
+    const config: Config = { host: server.url, tls: { caData: pem('ca.crt') }, bearerToken: 'upgrade-token', logger };
+    const dial = webSocketDialerFor(config);
+    const url = (pod: string) => new URL(`${server!.url}/api/v1/namespaces/ns/pods/${pod}/portforward?ports=80`);
+    (await dial(url('p'), { protocols: ['v4.channel.k8s.io'] })).ws.terminate();
+    await expect(dial(url('missing'), { protocols: ['v4.channel.k8s.io'] })).rejects.toBeInstanceOf(StatusError);
+    const lines = entries.map((e) => `${e.level} ${e.message}`);
+    expect(lines).toEqual([
+      expect.stringMatching(/^7 Request Headers: .*"authorization":"Bearer <masked>"/),
+      expect.stringMatching(
+        /^6 GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/ns\/pods\/p\/portforward\?ports=80 101 Switching Protocols in \d+ milliseconds$/,
+      ),
+      expect.stringMatching(/^7 Request Headers: /),
+      expect.stringMatching(
+        /^6 GET https:\/\/.*\/pods\/missing\/portforward\?ports=80 404 Not Found in \d+ milliseconds$/,
+      ),
+    ]);
+    expect(entries[1]!.fields).toMatchObject({ status: 101, protocol: 'v4.channel.k8s.io' });
+    expect(JSON.stringify(entries.map((e) => [e.message, inspect(e.fields)]))).not.toContain('upgrade-token');
   });
 
   it('sends the token file, impersonation and user agent; basic auth when there is no token', async () => {
