@@ -6,7 +6,13 @@
 // milliseconds`; request headers, redacted, at 7).
 import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
-import { type ConnectionOptions, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import {
+  type ConnectionOptions,
+  createSecureContext,
+  type SecureContext,
+  connect as tlsConnect,
+  type TLSSocket,
+} from 'node:tls';
 import { type ClientRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
 import type WebSocket from 'ws';
 import { genericStatusError, StatusError } from '../apimachinery/errors.js';
@@ -17,7 +23,7 @@ import { redactHeaders } from './log-redact.js';
 import { connectTunnel, proxyFor } from './proxy-tunnel.js';
 import { logUrl } from './request-log.js';
 import { toLogger } from '../util/log/global.js';
-import { credentialsFor } from './transport.js';
+import { type ConnectionTls, credentialsFor } from './transport.js';
 
 /** How much of a refused upgrade's body is read (a Status is far smaller). */
 const MAX_REFUSAL_BODY_BYTES = 64 * 1024;
@@ -91,24 +97,27 @@ function loadWebSocket(): Promise<typeof WebSocket> {
 }
 
 /**
- * TLS sessions of one dialer's upgrades, to resume instead of a full handshake (each forwarded
- * connection is an upgrade of its own). Keyed by the TLS settings object (one per config; an exec
- * plugin's rotating certificates make a new one, so a session is never resumed under another
- * client certificate) and then by host and port.
+ * The TLS side of one dialer's upgrades. Each forwarded connection is an upgrade of its own, so
+ * the per-connection work matters: the secure context (CA, client certificate and key parsed) is
+ * built once per TLS settings object instead of per connection, and the last session is resumed
+ * instead of a full handshake. Keyed by the settings object (one per config; an exec plugin's
+ * rotating certificates make a new one, so nothing is ever resumed under another client
+ * certificate), then sessions by host, port and server name.
  */
-class TlsSessions {
-  private readonly byTls = new WeakMap<object, Map<string, Buffer>>();
+class TlsConnector {
+  private readonly byTls = new WeakMap<ConnectionTls, { context: SecureContext; sessions: Map<string, Buffer> }>();
 
-  /** Connects with the last session for these settings and address, and keeps the new one. */
-  connect(tls: object, options: ConnectionOptions): TLSSocket {
-    const address = `${options.host}:${options.port}:${options.servername ?? ''}`;
-    let sessions = this.byTls.get(tls);
-    if (!sessions) {
-      sessions = new Map();
-      this.byTls.set(tls, sessions);
+  /** Connects with the settings' context and the last session for this address, and keeps the new one. */
+  connect(tls: ConnectionTls, options: ConnectionOptions): TLSSocket {
+    let entry = this.byTls.get(tls);
+    if (!entry) {
+      entry = { context: createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key }), sessions: new Map() };
+      this.byTls.set(tls, entry);
     }
+    const { context, sessions } = entry;
+    const address = `${options.host}:${options.port}:${options.servername ?? ''}`;
     const session = sessions.get(address);
-    const socket = tlsConnect(session ? { ...options, session } : options);
+    const socket = tlsConnect({ ...options, secureContext: context, ...(session ? { session } : {}) });
     socket.on('session', (s: Buffer) => sessions.set(address, s));
     return socket;
   }
@@ -131,7 +140,7 @@ const HANDSHAKE_PROTOCOL = /subprotocol|Sec-WebSocket|Upgrade header|Invalid sta
  */
 export function webSocketDialerFor(config: Config): WebSocketDialer {
   const credentials = credentialsFor(config);
-  const sessions = new TlsSessions();
+  const connector = new TlsConnector();
   const logger = toLogger(config.logger);
   const dialOnce = async (url: URL, options: WebSocketDialOptions, refresh: boolean): Promise<DialedWebSocket> => {
     const safeUrl = `${url.origin}${url.pathname}`;
@@ -159,7 +168,7 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
       const tunnel = (_opts: unknown, done: (err: Error | null, socket?: Socket) => void) => {
         connectTunnel(proxy, host, port, options.signal).then(
           // host: what the certificate is checked against (servername is only SNI, never an IP).
-          (raw) => done(null, secure ? sessions.connect(tls, { ...tls, host, port, servername, socket: raw }) : raw),
+          (raw) => done(null, secure ? connector.connect(tls, { ...tls, host, port, servername, socket: raw }) : raw),
           (err: Error) => done(err),
         );
         return undefined;
@@ -168,7 +177,7 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
     } else if (secure) {
       // As ws connects (no SNI for an IP address), resuming the last session of this dialer.
       wsOptions.createConnection = ((opts: ConnectionOptions) =>
-        sessions.connect(tls, {
+        connector.connect(tls, {
           ...opts,
           path: undefined,
           servername: opts.servername ?? (isIP(host) ? '' : host),
