@@ -1,4 +1,7 @@
-// Streaming throughput on a real node, kube-client side by side with kubectl on the same pod:
+// Streaming throughput on a real node, kube-client side by side with kubectl (client-go, SPDY against
+// this v1.20 server), @kubernetes/client-node (WebSocket v4 like kube-client; on Node 24, which it
+// needs) and a floor (one bare WebSocket from the ws package reading the GET's answer in this process:
+// no local socket, no forwarding, the least any WebSocket client must do) on the same pod:
 // port-forward (a 10 MiB file from busybox httpd, through a forwarded local port, fetched by curl
 // in its own process for both, so that the HTTP client does not share kube-client's process) and
 // exec stdout (64 MiB of zeros through `head -c`), alternating, a few rounds each; then the open
@@ -13,6 +16,8 @@ import { request } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNode24 } from '../scripts/node24.mjs';
 
 const { startControlPlane } = await import('../dist/esm/envtest/index.js');
 const { Clientset } = await import('../dist/esm/kubernetes/index.js');
@@ -22,6 +27,9 @@ const rounds = Number(process.env.STREAM_ROUNDS ?? 5);
 const EXEC_BYTES = 64 * 1024 * 1024;
 const say = (line) => process.stdout.write(`${line}\n`);
 
+const node24 = process.env.BENCH_CLIENT_NODE === '0' ? undefined : ensureNode24(say);
+const clientNodeScript = fileURLToPath(new URL('./scenarios/streams-client-node.mjs', import.meta.url));
+const kubeClientScript = fileURLToPath(new URL('./scenarios/streams-kube-client.mjs', import.meta.url));
 const cp = await startControlPlane({ node: true, log: () => {} });
 const stop = async () => {
   await cp.stop();
@@ -141,7 +149,8 @@ try {
     return bytes / 1024 / 1024 / ((performance.now() - t) / 1000);
   };
 
-  // port-forward: kube-client's forwarder and `kubectl port-forward`, both kept up for all rounds.
+  // port-forward: the forwarders are kept up for all rounds (this process's own forwarder `pf` is
+  // the one whose open handles are counted at the end).
   const pf = cs.coreV1.pods(ns).portForward('web', { ports: [':8080'] });
   const [{ local: ours }] = await pf.ready;
   const kpf = spawn('kubectl', [...kubectlArgs, 'port-forward', 'pod/web', ':8080'], {
@@ -154,24 +163,91 @@ try {
     });
     kpf.once('exit', () => reject(new Error('kubectl port-forward exited')));
   });
-  await get(ours);
+  // The measured forwarders of kube-client and client-node each run in a process of their own, as
+  // kubectl's, so that each one's CPU time is its own (this process also spawns curl).
+  const forwarder = (node, script) => {
+    const child = spawn(node, [script, 'forward', cp.kubeconfigPath, ns, 'web', '8080'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        const m = /PORT (\d+)/.exec(d.toString());
+        if (m) resolve(Number(m[1]));
+      });
+      child.once('exit', () => reject(new Error(`the forwarder ${script} exited`)));
+    });
+    return { child, port };
+  };
+  const kcpf = forwarder(process.execPath, kubeClientScript);
+  const ourPort = await kcpf.port;
+  const cnpf = node24 ? forwarder(node24, clientNodeScript) : undefined;
+  const clientNodePort = await cnpf?.port;
+  // The floor: one WebSocket to the same endpoint, the GET written on the data channel and its
+  // answer read to its last byte; from the dial to that byte, as curl's time_total.
+  const { default: WebSocket } = await import('ws');
+  const bareWebSocket = () =>
+    new Promise((resolve, reject) => {
+      const started = performance.now();
+      const url = `${cp.server.url.replace(/^https/, 'wss')}/api/v1/namespaces/${ns}/pods/web/portforward?ports=8080`;
+      const ws = new WebSocket(url, ['v4.channel.k8s.io'], {
+        headers: { authorization: `Bearer ${cp.server.adminToken}` },
+        ca: cp.server.caData,
+        perMessageDeflate: false,
+      });
+      let dataMessages = 0;
+      let received = 0;
+      let expected = Number.POSITIVE_INFINITY;
+      let head = Buffer.alloc(0);
+      let body = 0;
+      ws.on('message', (m) => {
+        if (m[0] !== 0) return; // the error channel: its port prefix only
+        if (++dataMessages === 1) {
+          ws.send(Buffer.from('\0GET /big HTTP/1.0\r\nHost: web\r\n\r\n', 'latin1')); // after the port prefix
+          return;
+        }
+        received += m.length - 1;
+        if (expected === Number.POSITIVE_INFINITY) {
+          head = Buffer.concat([head, m.subarray(1)]);
+          const end = head.indexOf('\r\n\r\n');
+          if (end >= 0) {
+            body = Number(/content-length:\s*(\d+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1]);
+            expected = end + 4 + body;
+          }
+        }
+        if (received >= expected) {
+          const seconds = (performance.now() - started) / 1000;
+          ws.terminate();
+          resolve(body / 1024 / 1024 / seconds);
+        }
+      });
+      ws.once('error', reject);
+      ws.once('close', () => received < expected && reject(new Error('the floor WebSocket closed early')));
+    });
+  await get(ourPort);
   await get(theirs);
-  const pfRates = { 'kube-client': [], kubectl: [] };
-  const pfCpu = { 'kube-client': { cluster: [], client: [] }, kubectl: { cluster: [], client: [] } };
-  const measured = async (who, port, clientCpuMs) => {
+  if (clientNodePort) await get(clientNodePort);
+  await bareWebSocket();
+  const pfRates = { 'kube-client': [], kubectl: [], ...(cnpf ? { 'client-node': [] } : {}), floor: [] };
+  const pfCpu = Object.fromEntries(Object.keys(pfRates).map((k) => [k, { cluster: [], client: [] }]));
+  const measured = async (who, transfer, clientCpuMs) => {
     const [cluster0, client0] = [clusterCpuMs(), clientCpuMs()];
-    pfRates[who].push(haveCurl ? await curl(port) : await timed(() => get(port)));
+    pfRates[who].push(await transfer());
     pfCpu[who].cluster.push(clusterCpuMs() - cluster0);
     pfCpu[who].client.push(clientCpuMs() - client0);
   };
+  const fetchVia = (port) => () => (haveCurl ? curl(port) : timed(() => get(port)));
   for (let i = 0; i < rounds; i++) {
-    await measured('kube-client', ours, ownCpuMs);
-    await measured('kubectl', theirs, () => procCpuMs(kpf.pid));
+    await measured('kube-client', fetchVia(ourPort), () => procCpuMs(kcpf.child.pid));
+    await measured('kubectl', fetchVia(theirs), () => procCpuMs(kpf.pid));
+    if (cnpf) await measured('client-node', fetchVia(clientNodePort), () => procCpuMs(cnpf.child.pid));
+    await measured('floor', bareWebSocket, ownCpuMs);
   }
+  kcpf.child.kill();
+  cnpf?.child.kill();
   kpf.kill();
 
   // exec stdout: 64 MiB of zeros.
-  const execRates = { 'kube-client': [], kubectl: [] };
+  const execRates = { 'kube-client': [], kubectl: [], ...(node24 ? { 'client-node': [] } : {}) };
   const command = ['head', '-c', String(EXEC_BYTES), '/dev/zero'];
   for (let i = 0; i < rounds; i++) {
     execRates['kube-client'].push(
@@ -207,6 +283,23 @@ try {
           }),
       ),
     );
+    if (node24) {
+      // Timed inside the child, from the exec call to the Success status (no process start).
+      const out = await new Promise((resolve, reject) => {
+        const child = spawn(node24, [clientNodeScript, 'exec', cp.kubeconfigPath, ns, 'web', String(EXEC_BYTES)], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let text = '';
+        child.stdout.on('data', (d) => {
+          text += d;
+        });
+        child.on('close', (code) =>
+          code === 0 ? resolve(text) : reject(new Error(`client-node exec exited ${code}`)),
+        );
+      });
+      const { bytes, ms } = JSON.parse(out.trim().split('\n').pop());
+      execRates['client-node'].push(bytes / 1024 / 1024 / (ms / 1000));
+    }
   }
 
   // Open handles after 100 concurrent connections.
@@ -243,7 +336,7 @@ try {
   for (const [k, v] of Object.entries(pfRates))
     say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
   say(
-    `CPU per 10 MiB GET, ms (median of ${rounds}): cluster = kube-apiserver + kubelet + containerd (${clusterPids.length} processes); client = the forwarder`,
+    `CPU per 10 MiB GET, ms (median of ${rounds}): cluster = kube-apiserver + kubelet + containerd (${clusterPids.length} processes); client = the forwarder (the floor: this process)`,
   );
   for (const [k, v] of Object.entries(pfCpu))
     say(`  ${k.padEnd(12)} cluster ${median(v.cluster).toFixed(0)}, client ${median(v.client).toFixed(0)}`);
