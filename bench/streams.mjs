@@ -346,6 +346,9 @@ try {
   say(
     `open handles: ${before} before 100 concurrent port-forward connections, ${after} after they closed (forwarder still listening)`,
   );
+  say(
+    `bench streams: done (${rounds} rounds, medians; kube-client on Node ${process.version}, client-node on Node 24)`,
+  );
 } finally {
   await stop();
 }
