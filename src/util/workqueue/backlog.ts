@@ -150,7 +150,7 @@ export class RecordBacklog<T> implements Backlog<T> {
     const owned = ++this.owned;
     const seen = this.seen;
     if (seen !== undefined) {
-      if (seen.size >= 2 * owned + 1024) this.seen = new Set(this.ownedItems().keys());
+      if (seen.size >= 2 * owned + 1024) this.seen = this.ownedSet();
       return r;
     }
     const index = this.index;
@@ -229,6 +229,17 @@ export class RecordBacklog<T> implements Backlog<T> {
   private useIndex(): void {
     this.seen = undefined;
     this.index = this.ownedItems();
+  }
+
+  /** The owned records' items. */
+  private ownedSet(): Set<T> {
+    const seen = new Set<T>();
+    const items = this.item;
+    for (let r = 0; r < items.length; r++) {
+      const item = items[r];
+      if (item !== FREE && item !== RETIRED) seen.add(item as T);
+    }
+    return seen;
   }
 
   /** A map of the owned records only. */
