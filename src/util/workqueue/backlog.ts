@@ -69,6 +69,8 @@ export class SetBacklog<T> implements Backlog<T> {
   }
 }
 
+/** Records beyond which an emptied backlog drops its tables and records (smaller ones are reused). */
+const BURST = 4096;
 /** The item slot of a record on the free list. */
 const FREE: unique symbol = Symbol('free');
 /** The item slot of a record no item owns any more while stale bucket entries still name it. */
@@ -82,12 +84,13 @@ const RETIRED: unique symbol = Symbol('retired');
  * until they are gone, so a bucket never mistakes another item's record for a stale entry's.
  *
  * The map is not told when an item leaves (a Map delete costs more than an insert in V8): an
- * entry counts only while its record still holds that item. The map is cleared once no item owns
- * a record, and rebuilt from the records when an insert finds it more than twice the owned ones.
+ * entry counts only while its record still holds that item. The map is rebuilt from the records
+ * when an insert finds it more than twice the owned ones, and dropped with the records when the
+ * backlog empties after a burst.
  * Until an item is looked up again after its first add (a duplicate add, a re-add after its record
  * was dropped), the map is not even built: a Set of the items seen tells new items from known ones
  * with one hash operation (a Map needs a lookup and an insert). The first such lookup builds the
- * map from the records, and the map serves until the backlog empties again.
+ * map from the records, and the map serves until the backlog empties after a burst.
  *
  * @example
  * const b = new RecordBacklog<string>();
@@ -211,8 +214,9 @@ export class RecordBacklog<T> implements Backlog<T> {
   }
 
   private recycle(r: number): void {
-    if (this.owned === 0 && this.stale.size === 0) {
-      // No item and no bucket entry names a record: drop them all (they only grow with a burst).
+    if (this.owned === 0 && this.stale.size === 0 && this.item.length > BURST) {
+      // No item and no bucket entry names a record, after a burst: drop the tables and records
+      // (they only grow), and tell new items from known ones by the seen set again.
       this.index = new Map();
       this.seen = new Set();
       this.item = [];
@@ -225,7 +229,7 @@ export class RecordBacklog<T> implements Backlog<T> {
     this.free.push(r);
   }
 
-  /** From now on until the backlog empties, look items up in the map. */
+  /** From now on until the backlog empties after a burst, look items up in the map. */
   private useIndex(): void {
     this.seen = undefined;
     this.index = this.ownedItems();

@@ -184,4 +184,31 @@ describe('DelayingQueue on the record backlog', () => {
     expect(drain(q)).toEqual([-2]);
     expect(q.waitingLen()).toBe(1);
   });
+
+  it('works on after a burst drained (tables dropped) and after small rounds that empty it (records reused)', () => {
+    const clock = new FakeClock(0);
+    const q = new DelayingQueue<number>({ clock });
+    for (let round = 0; round < 3; round++) {
+      const n = round === 1 ? 6000 : 10; // a burst beyond the reuse limit in the middle
+      for (let i = 0; i < n; i++) q.addAfter(i, 1);
+      q.addAfter(0, 5); // later: ignored
+      clock.step(1);
+      const got = drain(q);
+      expect(got).toHaveLength(n);
+      for (const i of got) q.done(i);
+      expect([q.len(), q.waitingLen()]).toEqual([0, 0]);
+      q.addAfter(1, 5);
+      q.addAfter(1, 3); // earlier: moves
+      q.add(1);
+      q.add(1);
+      expect(drain(q)).toEqual([1]);
+      q.done(1);
+      clock.step(3);
+      expect(drain(q)).toEqual([1]);
+      q.done(1);
+      clock.step(2);
+      expect(drain(q)).toEqual([]);
+    }
+    expect(clock.pendingTimers).toBe(0);
+  });
 });
