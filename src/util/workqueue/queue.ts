@@ -2,12 +2,13 @@
 // being processed is never handed to a second worker (processing set), and an item added while it
 // is processed is queued again only when its worker calls done().
 // Cost per item: the dirty set is the only large hash table touched (one insert per add, one lookup
-// per duplicate add, one delete per get); the processing set holds only in-flight items (an array
-// while they are few: in-flight.ts), and done() looks at the dirty set only while some in-flight item
-// was added again. Without a metrics provider
+// per duplicate add, one delete per get: backlog.ts); the processing set holds only in-flight items
+// (an array while they are few: in-flight.ts), and done() looks at the dirty set only while some
+// in-flight item was added again. Without a metrics provider
 // (unnamed queue) no metrics work is done at all.
 import { type Clock, type ClockTimer, realClock } from '../wait/clock.js';
 import { Fifo } from '../ds/fifo.js';
+import { type Backlog, SetBacklog } from './backlog.js';
 import { InFlight } from './in-flight.js';
 import {
   type CounterMetric,
@@ -40,8 +41,8 @@ export type GetResult<T> = { item: T; shutdown: false } | { item: undefined; shu
  * if (!shutdown) { try { await reconcile(item); } finally { q.done(item); } }
  */
 export class Queue<T> {
-  private readonly queue = new Fifo<T>();
-  private readonly dirty = new Set<T>();
+  /** The queued items and the dirty set. */
+  protected readonly backlog: Backlog<T>;
   private readonly processing = new InFlight<T>();
   /** How many items are both dirty and processing (added again while in flight, not queued yet). */
   private redirtied = 0;
@@ -64,6 +65,7 @@ export class Queue<T> {
 
   constructor(options: QueueOptions = {}) {
     this.clock = options.clock ?? realClock;
+    this.backlog = this.createBacklog();
     if (options.name) {
       const p = options.metricsProvider ?? globalMetricsProvider();
       const n = options.name;
@@ -84,22 +86,29 @@ export class Queue<T> {
   /** Queues an item unless it is queued already (or the queue is shutting down). */
   add(item: T): void {
     if (this.shutting) return;
-    const dirty = this.dirty;
-    const size = dirty.size;
-    dirty.add(item); // one hash operation for both "is it queued?" and "queue it"
-    if (dirty.size === size) return;
+    const handle = this.backlog.mark(item);
+    if (handle >= 0) this.admit(item, handle);
+  }
+
+  /** The backlog kind of this queue (called once, by the constructor). */
+  protected createBacklog(): Backlog<T> {
+    return new SetBacklog<T>();
+  }
+
+  /** Queues an item just marked dirty (`handle` from the backlog), or defers it while in flight. */
+  protected admit(item: T, handle: number): void {
     if (this.metrics) this.metricsAdded(item);
     if (this.processing.size > 0 && this.processing.has(item)) {
       this.redirtied++;
       return;
     }
-    this.queue.push(item);
+    this.backlog.enqueue(item, handle);
     if (this.waiters.length > 0) this.serve();
   }
 
   /** Items waiting (not counting those being processed). */
   len(): number {
-    return this.queue.length;
+    return this.backlog.length;
   }
 
   /**
@@ -107,7 +116,7 @@ export class Queue<T> {
    * the queue is shut down and empty. Call `done(item)` when finished with it.
    */
   get(): Promise<GetResult<T>> {
-    if (this.queue.length > 0) return Promise.resolve({ item: this.take(), shutdown: false });
+    if (this.backlog.length > 0) return Promise.resolve({ item: this.take(), shutdown: false });
     if (this.shutting) return Promise.resolve({ item: undefined, shutdown: true });
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -122,7 +131,7 @@ export class Queue<T> {
    * const { item, shutdown } = q.tryGet() ?? (await q.get());
    */
   tryGet(): GetResult<T> | undefined {
-    if (this.queue.length > 0) return { item: this.take(), shutdown: false };
+    if (this.backlog.length > 0) return { item: this.take(), shutdown: false };
     if (this.shutting) return { item: undefined, shutdown: true };
     return undefined;
   }
@@ -131,11 +140,16 @@ export class Queue<T> {
   done(item: T): void {
     if (this.metrics) this.metricsDone(item);
     if (!this.processing.delete(item)) return; // not in flight: nothing to finish
-    if (this.redirtied > 0 && this.dirty.has(item)) {
-      this.redirtied--;
-      this.queue.push(item);
-      if (this.waiters.length > 0) this.serve();
-    } else if (this.processing.size === 0 && this.drainWaiters.length > 0) {
+    if (this.redirtied > 0) {
+      const handle = this.backlog.dirtyHandle(item);
+      if (handle >= 0) {
+        this.redirtied--;
+        this.backlog.enqueue(item, handle);
+        if (this.waiters.length > 0) this.serve();
+        return;
+      }
+    }
+    if (this.processing.size === 0 && this.drainWaiters.length > 0) {
       this.wakeDrainers();
     }
   }
@@ -176,15 +190,14 @@ export class Queue<T> {
   private startShutdown(): void {
     this.shutting = true;
     this.metrics?.timer?.cancel();
-    while (this.waiters.length > 0 && this.queue.length === 0)
+    while (this.waiters.length > 0 && this.backlog.length === 0)
       this.waiters.shift()!({ item: undefined, shutdown: true });
   }
 
   private take(): T {
-    const item = this.queue.shift()!;
+    const item = this.backlog.shift();
     if (this.metrics) this.metricsTaken(item);
     this.processing.add(item);
-    this.dirty.delete(item);
     return item;
   }
 
@@ -218,7 +231,7 @@ export class Queue<T> {
   }
 
   private serve(): void {
-    while (this.waiters.length > 0 && this.queue.length > 0) {
+    while (this.waiters.length > 0 && this.backlog.length > 0) {
       this.waiters.shift()!({ item: this.take(), shutdown: false });
     }
   }
