@@ -182,6 +182,9 @@ try {
   const ourPort = await kcpf.port;
   const cnpf = node24 ? forwarder(node24, clientNodeScript) : undefined;
   const clientNodePort = await cnpf?.port;
+  // kube-client's forwarder on client-node's Node 24 too: the same runtime for the WebSocket clients.
+  const kc24pf = node24 ? forwarder(node24, kubeClientScript) : undefined;
+  const ourPort24 = await kc24pf?.port;
   // The floor: one WebSocket to the same endpoint, the GET written on the data channel and its
   // answer read to its last byte; from the dial to that byte, as curl's time_total.
   const { default: WebSocket } = await import('ws');
@@ -226,8 +229,15 @@ try {
   await get(ourPort);
   await get(theirs);
   if (clientNodePort) await get(clientNodePort);
+  if (ourPort24) await get(ourPort24);
   await bareWebSocket();
-  const pfRates = { 'kube-client': [], kubectl: [], ...(cnpf ? { 'client-node': [] } : {}), floor: [] };
+  const pfRates = {
+    'kube-client': [],
+    ...(kc24pf ? { 'kube-client (Node 24)': [] } : {}),
+    kubectl: [],
+    ...(cnpf ? { 'client-node': [] } : {}),
+    floor: [],
+  };
   const pfCpu = Object.fromEntries(Object.keys(pfRates).map((k) => [k, { cluster: [], client: [] }]));
   const measured = async (who, transfer, clientCpuMs) => {
     const [cluster0, client0] = [clusterCpuMs(), clientCpuMs()];
@@ -240,10 +250,12 @@ try {
     await measured('kube-client', fetchVia(ourPort), () => procCpuMs(kcpf.child.pid));
     await measured('kubectl', fetchVia(theirs), () => procCpuMs(kpf.pid));
     if (cnpf) await measured('client-node', fetchVia(clientNodePort), () => procCpuMs(cnpf.child.pid));
+    if (kc24pf) await measured('kube-client (Node 24)', fetchVia(ourPort24), () => procCpuMs(kc24pf.child.pid));
     await measured('floor', bareWebSocket, ownCpuMs);
   }
   kcpf.child.kill();
   cnpf?.child.kill();
+  kc24pf?.child.kill();
   kpf.kill();
 
   // exec stdout: 64 MiB of zeros.
@@ -334,15 +346,15 @@ try {
     `port-forward, 10 MiB GET through a forwarded port by ${haveCurl ? 'curl' : 'this process'} (MiB/s, median of ${rounds}):`,
   );
   for (const [k, v] of Object.entries(pfRates))
-    say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
+    say(`  ${k.padEnd(22)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
   say(
     `CPU per 10 MiB GET, ms (median of ${rounds}): cluster = kube-apiserver + kubelet + containerd (${clusterPids.length} processes); client = the forwarder (the floor: this process)`,
   );
   for (const [k, v] of Object.entries(pfCpu))
-    say(`  ${k.padEnd(12)} cluster ${median(v.cluster).toFixed(0)}, client ${median(v.client).toFixed(0)}`);
+    say(`  ${k.padEnd(22)} cluster ${median(v.cluster).toFixed(0)}, client ${median(v.client).toFixed(0)}`);
   say(`exec stdout, ${EXEC_BYTES / 1024 / 1024} MiB (MiB/s, median of ${rounds}):`);
   for (const [k, v] of Object.entries(execRates))
-    say(`  ${k.padEnd(12)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
+    say(`  ${k.padEnd(22)} ${median(v).toFixed(1)}  [${v.map((x) => x.toFixed(1)).join(', ')}]`);
   say(
     `open handles: ${before} before 100 concurrent port-forward connections, ${after} after they closed (forwarder still listening)`,
   );
