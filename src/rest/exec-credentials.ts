@@ -3,7 +3,6 @@
 // The cache key is the whole exec config plus the cluster, so users and clusters never share.
 // A run is bounded: time (killed after timeoutMs), stdout size (1 MiB); stderr is forwarded line by
 // line to the global logger, and a run nobody waits for any more (all aborted) is killed.
-import { spawn } from 'node:child_process';
 import { globalLogger } from '../util/log/global.js';
 import { ConfigError } from './errors.js';
 import { protectSecrets } from './redact.js';
@@ -132,7 +131,8 @@ function runPlugin(exec: ExecConfig, cluster: ExecClusterInfo): PluginRun {
     // stderr is the plugin's way to talk to the user: forwarded line by line to the global logger
     // (stderr by default) as it comes (read at once, so a chatty plugin cannot fill the pipe and
     // block), as client-go hands it os.Stderr. Interactive plugins own the terminal's stderr.
-    const child = spawn(exec.command, exec.args ?? [], {
+    // node:child_process is loaded on the first run (an import-time cost most programs never need).
+    const child = process.getBuiltinModule('node:child_process').spawn(exec.command, exec.args ?? [], {
       env,
       stdio: [interactive ? 'inherit' : 'ignore', 'pipe', interactive ? 'inherit' : 'pipe'],
     });

@@ -3,8 +3,6 @@
 // undici's ProxyAgent) and by WebSocket upgrades, which need a raw tunnel: an HTTP CONNECT through
 // an HTTP(S) proxy, or undici's SOCKS5 client for socks5:// proxies (as the HTTP path uses it).
 /// <reference path="./undici-modules.d.ts" />
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Config } from './config.js';
 import { ConfigError, TransportError } from './errors.js';
@@ -114,7 +112,11 @@ export function connectTunnel(proxy: URL, host: string, port: number, signal?: A
     const pass = decodeURIComponent(proxy.password);
     headers['proxy-authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
   }
-  const send = proxy.protocol === 'https:' ? httpsRequest : httpRequest;
+  // node:http(s) on first use: most programs never tunnel.
+  const send =
+    proxy.protocol === 'https:'
+      ? process.getBuiltinModule('node:https').request
+      : process.getBuiltinModule('node:http').request;
   return new Promise<Socket>((resolve, reject) => {
     const req = send({
       host: proxy.hostname.replace(/^\[|\]$/g, ''),

@@ -3,7 +3,6 @@
 // (`GET <url> 200 OK in 4 milliseconds`, as kubectl -v=6), at 7 the request headers, at 8 the
 // response headers and the bodies cut to 1 KiB, at 9 the whole bodies (up to 256 KiB), always
 // with credentials redacted. Latency and result-code hooks fire for every attempt.
-import { STATUS_CODES } from 'node:http';
 import type { Logger } from '../util/log/logger.js';
 import { type HttpRequest, headerValue, type HttpResponse, type RoundTrip } from './http.js';
 import { redactBody, redactHeaders } from './log-redact.js';
@@ -14,6 +13,17 @@ import { sentCredentials } from './transport.js';
 export const LOGGED_BODY_CHARS_V8 = 1024;
 /** At most this many bytes of a body are kept for the log (at verbosity 9). */
 export const MAX_LOGGED_BODY_BYTES = 256 * 1024;
+
+/**
+ * The reason phrase of an HTTP status ('' when unknown), from node:http, loaded on the first log
+ * line instead of at import time.
+ *
+ * @example
+ * statusText(101); // 'Switching Protocols'
+ */
+export function statusText(status: number): string {
+  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? '';
+}
 
 /** The URL as a log line shows it: never with userinfo. */
 export function logUrl(url: URL): string {
@@ -137,7 +147,7 @@ export function instrumentRoundTrip(
     observe(metrics, 'requestResult', { code: String(res.status), verb, host });
     if (v >= 6) {
       const ms = Math.round(latencyMs);
-      const status = `${res.status} ${STATUS_CODES[res.status] ?? ''}`.trimEnd();
+      const status = `${res.status} ${statusText(res.status)}`.trimEnd();
       logger.v(6, `${verb} ${logUrl(req.url)} ${status} in ${ms} milliseconds`, {
         verb,
         url: logUrl(req.url),

@@ -1,11 +1,10 @@
 // Turns a Config into an HTTP round trip on undici: TLS and proxy settings select a shared,
 // keep-alive connection pool (one per distinct setting, as client-go caches transports); auth,
 // impersonation and user-agent headers are added per request; middleware wraps the whole.
-import { createHash } from 'node:crypto';
+// node:crypto, node:zlib and node:fs/promises are taken on first use (process.getBuiltinModule),
+// not at import time: importing kube-client should not cost what only requests need.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { defaultUserAgent, type Config, type TLSClientConfig } from './config.js';
 import { Agent, ProxyAgent, request } from './undici.js';
@@ -74,7 +73,9 @@ function proxyOf(config: Config): string | undefined {
 
 /** The pool key of these TLS/proxy settings. */
 function poolKey(tls: ConnectionTls, proxy: string | undefined): string {
-  return createHash('sha256')
+  return process
+    .getBuiltinModule('node:crypto')
+    .createHash('sha256')
     .update(JSON.stringify([tls, proxy]))
     .digest('hex');
 }
@@ -191,7 +192,7 @@ class FileTokenSource {
     if (this.token && Date.now() - this.readAt < TOKEN_FILE_REREAD_MS) return this.token;
     let why = 'it is empty';
     try {
-      const read = (await readFile(this.file, 'utf8')).trim();
+      const read = (await process.getBuiltinModule('node:fs/promises').readFile(this.file, 'utf8')).trim();
       if (read) {
         this.token = read;
         this.readAt = Date.now();
@@ -242,7 +243,8 @@ function impersonationHeaders(config: Config, headers: Record<string, string | s
 
 /** A gzip-compressed body, decompressed as it streams (same shape as undici's body). */
 function gunzipBody(body: Readable): HttpResponse['body'] {
-  const out = body.pipe(createGunzip()) as unknown as Readable & HttpResponse['body'];
+  const out = body.pipe(process.getBuiltinModule('node:zlib').createGunzip()) as unknown as Readable &
+    HttpResponse['body'];
   body.on('error', (err) => out.destroy(err));
   const collect = async (): Promise<Buffer> => {
     const chunks: Buffer[] = [];

@@ -4,16 +4,9 @@
 // becomes a StatusError built from the server's answer, like any other failed request. The
 // upgrade is logged as any request (kubectl -v=6: `GET <url> 101 Switching Protocols in 18
 // milliseconds`; request headers, redacted, at 7).
-import { isIP } from 'node:net';
 import type { Socket } from 'node:net';
-import {
-  type ConnectionOptions,
-  createSecureContext,
-  type SecureContext,
-  connect as tlsConnect,
-  type TLSSocket,
-} from 'node:tls';
-import { type ClientRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { ConnectionOptions, SecureContext, TLSSocket } from 'node:tls';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import { genericStatusError, StatusError } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/meta.js';
@@ -21,7 +14,7 @@ import type { Config } from './config.js';
 import { RequestAbortedError, StreamProtocolError, TransportError } from './errors.js';
 import { redactHeaders } from './log-redact.js';
 import { connectTunnel, proxyFor } from './proxy-tunnel.js';
-import { logUrl } from './request-log.js';
+import { logUrl, statusText } from './request-log.js';
 import { toLogger } from '../util/log/global.js';
 import { type ConnectionTls, credentialsFor } from './transport.js';
 
@@ -111,17 +104,21 @@ class TlsConnector {
   connect(tls: ConnectionTls, options: ConnectionOptions): TLSSocket {
     let entry = this.byTls.get(tls);
     if (!entry) {
-      entry = { context: createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key }), sessions: new Map() };
+      const context = tlsModule().createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key });
+      entry = { context, sessions: new Map() };
       this.byTls.set(tls, entry);
     }
     const { context, sessions } = entry;
     const address = `${options.host}:${options.port}:${options.servername ?? ''}`;
     const session = sessions.get(address);
-    const socket = tlsConnect({ ...options, secureContext: context, ...(session ? { session } : {}) });
+    const socket = tlsModule().connect({ ...options, secureContext: context, ...(session ? { session } : {}) });
     socket.on('session', (s: Buffer) => sessions.set(address, s));
     return socket;
   }
 }
+
+/** node:tls, loaded on the first upgrade (not at import time). */
+const tlsModule = () => process.getBuiltinModule('node:tls');
 
 /** Errors ws raises when the server's 101 does not fit what was offered. */
 const HANDSHAKE_PROTOCOL = /subprotocol|Sec-WebSocket|Upgrade header|Invalid status code|extension/i;
@@ -163,7 +160,7 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
       ...(secure ? tls : {}),
     };
     if (proxy) {
-      const servername = tls.servername ?? (isIP(host) ? undefined : host);
+      const servername = tls.servername ?? (process.getBuiltinModule('node:net').isIP(host) ? undefined : host);
       // node:http accepts a createConnection that answers through its callback (the tunnel is async).
       const tunnel = (_opts: unknown, done: (err: Error | null, socket?: Socket) => void) => {
         connectTunnel(proxy, host, port, options.signal).then(
@@ -180,7 +177,7 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
         connector.connect(tls, {
           ...opts,
           path: undefined,
-          servername: opts.servername ?? (isIP(host) ? '' : host),
+          servername: opts.servername ?? (process.getBuiltinModule('node:net').isIP(host) ? '' : host),
         })) as unknown as WebSocket.ClientOptions['createConnection'];
     }
     const WebSocketClass = await loadWebSocket();
@@ -260,7 +257,7 @@ export function webSocketDialerFor(config: Config): WebSocketDialer {
       return dialed;
     } catch (err) {
       if (err instanceof StatusError && err.code)
-        line(`${err.code} ${STATUS_CODES[err.code] ?? 'Unknown'} in % milliseconds`, { status: err.code });
+        line(`${err.code} ${statusText(err.code) || 'Unknown'} in % milliseconds`, { status: err.code });
       else line(` in % milliseconds: ${(err as Error).message}`, { err });
       throw err;
     }

@@ -4,7 +4,7 @@
 // v4.channel.k8s.io) whose channel 0 carries the data and channel 1 the errors, each starting
 // with the port number (2 bytes, little endian), as the kubelet writes them.
 import { setMaxListeners } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Config } from '../../rest/config.js';
 import { ConfigError } from '../../rest/errors.js';
 import { toLogger } from '../../util/log/global.js';
@@ -163,7 +163,10 @@ export class PortForwarder {
 
   private listen(mapping: PortMapping, address: string): Promise<ForwardedPort> {
     return new Promise((resolve, reject) => {
-      const server = createServer({ pauseOnConnect: true }, (socket) => this.forward(socket, mapping.remote));
+      // node:net on first use (importing the pods client should not load it).
+      const server = process
+        .getBuiltinModule('node:net')
+        .createServer({ pauseOnConnect: true }, (socket) => this.forward(socket, mapping.remote));
       this.servers.push(server);
       server.once('error', reject);
       server.listen(mapping.local, address, () => {
