@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseQuantity, type Quantity } from '../../src/apimachinery/quantity.js';
 import { adminRequest, createTestNamespace } from '../support/control-plane.js';
-import { Disagreements, mapLimit, type Random, seededRandom } from '../support/differential.js';
+import { askJudge, Disagreements, mapLimit, type Random, seededRandom } from '../support/differential.js';
 
 const SUFFIXES = ['', '', '', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
@@ -120,12 +120,14 @@ describe('differential: quantities against kube-apiserver', () => {
           resources: { requests: { memory: request }, limits: { memory: limit } },
         }))
       : [{ name: 'c', image: 'busybox' }];
-    return adminRequest('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'quantities' },
-      spec: { containers, volumes: sizeLimits.map((sizeLimit, i) => ({ name: `v${i}`, emptyDir: { sizeLimit } })) },
-    });
+    return askJudge(() =>
+      adminRequest('POST', `/api/v1/namespaces/${ns}/pods?dryRun=All`, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'quantities' },
+        spec: { containers, volumes: sizeLimits.map((sizeLimit, i) => ({ name: `v${i}`, emptyDir: { sizeLimit } })) },
+      }),
+    );
   }
 
   /** What the server makes of one string: its string back, or that it refuses it. */

@@ -90,3 +90,20 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/** Statuses with which the server says it could not answer now (not a verdict on the input). */
+const NOT_A_VERDICT = new Set([429, 500, 503, 504]);
+
+/**
+ * Asks the judge, again after a pause when its answer is no verdict but a server that could not
+ * answer in time (504 "request did not complete within requested timeout", 429, 500, 503): a loaded
+ * machine's hiccup must not fail a comparison of parsers. Another answer of that kind after
+ * `tries` attempts is returned as it is, for the caller to fail on.
+ */
+export async function askJudge<R extends { status: number }>(ask: () => Promise<R>, tries = 4): Promise<R> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await ask();
+    if (!NOT_A_VERDICT.has(res.status) || attempt >= tries) return res;
+    await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+  }
+}
