@@ -2,10 +2,11 @@
 // again while in flight). Two kinds. SetBacklog (plain queues): a FIFO of items and a Set, one hash
 // insert per new item and one delete per take. RecordBacklog (delaying queues): one map item ->
 // record index, the record (parallel arrays) holding both the dirty flag and the item's waiting
-// entry, and a FIFO of record indices. An item that waited costs three hash operations in all (the
-// lookup and insert of addAfter, the delete when it is taken): coming due is array work only, where
-// separate waiting and dirty tables cost an insert and a delete more (hash operations dominate
-// these queues' cost in V8).
+// entry, and a FIFO of record indices. A new item that waits costs one hash operation in all (an
+// insert into the set of items seen; the map is built only once some item is looked up again, and
+// then costs a lookup and an insert per addAfter): coming due is array work only and a take deletes
+// nothing, where separate waiting and dirty tables cost five (hash operations dominate these
+// queues' cost in V8).
 
 import { Fifo } from '../ds/fifo.js';
 
