@@ -135,7 +135,10 @@ describe('streams against a real kubelet', () => {
     await cs.coreV1.pods(ns).create(busybox('tty', 'sh', { stdin: true, tty: true }) as never);
     // The pause after the read: stdin and stdout are attached by one call, but a line echoed before
     // containerd has wired stdout up to this session is lost (kubectl attach has the same race).
-    const once = busybox('once', 'read l; sleep 1; echo "once $l"', { stdin: true }) as {
+    // The pause after the echo: a container that exits at once can take its last output with it
+    // (containerd closes the attached streams on exit; a CI run saw the session end with the exit
+    // status and no output at all).
+    const once = busybox('once', 'read l; sleep 1; echo "once $l"; sleep 1', { stdin: true }) as {
       spec: Record<string, unknown>;
     };
     once.spec.restartPolicy = 'Never';
