@@ -91,14 +91,18 @@ try {
   const cs = Clientset.forConfig({ ...cp.config, qps: -1 });
   await cs.coreV1.namespaces.create({ metadata: { name: 'bench' } });
   const payload = 'v'.repeat(1250);
-  let seeded = 0;
-  await parallelizeUntil(undefined, 32, CONFIGMAPS, async (i) => {
-    await cs.coreV1.configMaps('bench').create({
-      metadata: { name: `cm-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
-      data: { payload },
+  // `count` ConfigMaps of about 1.6 KB in `namespace`, 32 creates in flight, a progress line every `every`.
+  const seed = async (namespace, count, digits, every) => {
+    let seeded = 0;
+    await parallelizeUntil(undefined, 32, count, async (i) => {
+      await cs.coreV1.configMaps(namespace).create({
+        metadata: { name: `cm-${String(i).padStart(digits, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
+        data: { payload },
+      });
+      if (++seeded % every === 0) say(`  seeded ${seeded}/${count}`);
     });
-    if (++seeded % 2500 === 0) say(`  seeded ${seeded}/${CONFIGMAPS}`);
-  });
+  };
+  await seed('bench', CONFIGMAPS, 5, 2500);
   await cs.coreV1.configMaps('bench').create({ metadata: { name: 'small' }, data: { a: '1' } });
   // The replay server runs in its own process: scenarios run synchronously from here.
   const replayProc = spawn(process.execPath, ['bench/replay-main.mjs', String(WATCH_EVENTS)], {
@@ -152,14 +156,7 @@ try {
   if (process.env.BENCH_SCALE !== '0') {
     say(`scale: seeding ${SCALE_CONFIGMAPS.toLocaleString('en')} ConfigMaps of about 1.6 KB in namespace scale`);
     await cs.coreV1.namespaces.create({ metadata: { name: 'scale' } });
-    let scaled = 0;
-    await parallelizeUntil(undefined, 32, SCALE_CONFIGMAPS, async (i) => {
-      await cs.coreV1.configMaps('scale').create({
-        metadata: { name: `cm-${String(i).padStart(6, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
-        data: { payload },
-      });
-      if (++scaled % 20_000 === 0) say(`  seeded ${scaled}/${SCALE_CONFIGMAPS}`);
-    });
+    await seed('scale', SCALE_CONFIGMAPS, 6, 20_000);
     const SCALE_RUNS = [
       ['floor', node24, 'floor'],
       ['kube-client', node24, 'kube-client', undefined],
