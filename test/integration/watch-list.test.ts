@@ -10,19 +10,12 @@ import { newListWatchFromClient, SharedIndexInformer, watchListSync } from '../.
 import { ListPager } from '../../src/tools/pager/index.js';
 import { parallelizeUntil } from '../../src/util/workqueue/index.js';
 import { controlPlane, createTestNamespace } from '../support/control-plane.js';
+import { until } from '../support/until.js';
 
 interface ConfigMap {
   metadata: { name: string; namespace?: string; resourceVersion?: string };
   data?: Record<string, string>;
 }
-
-const until = async (cond: () => boolean, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('large lists against kube-apiserver v1.20', () => {
   let ns: string;

@@ -20,6 +20,7 @@ import {
   type ReflectorStore,
   watchListSync,
 } from '../../../src/tools/cache/index.js';
+import { until as pollUntil } from '../../support/until.js';
 
 interface CM {
   kind?: string;
@@ -134,13 +135,7 @@ class RecordingStore implements ReflectorStore<CM> {
   resync() {}
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const until = (cond: () => boolean) => pollUntil(cond, { timeoutMs: 5000, intervalMs: 5 });
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
